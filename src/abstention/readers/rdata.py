@@ -1,0 +1,22 @@
+"""R data files (.rda / .RData), read without R."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyreadr
+
+from abstention.errors import DataError
+
+
+def read_rdata_table(path: str | Path, name: str) -> pd.DataFrame:
+    """Return object `name` from an R data file, stopping if the file is not one or lacks it."""
+    try:
+        objects = pyreadr.read_r(str(path))
+    except (pyreadr.custom_errors.PyreadrError, pyreadr.custom_errors.LibrdataError, OSError,
+            ValueError) as exc:
+        raise DataError(path, name, "a readable R data file", f"{type(exc).__name__}: {exc}") from exc
+    if name not in objects:
+        raise DataError(path, name, f"an object named {name!r}", sorted(objects))
+    return objects[name]

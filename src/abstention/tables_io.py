@@ -1,0 +1,65 @@
+"""Tidy tables with written schemas, checked when written so a bad table never lands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from abstention.errors import DataError
+
+SCHEMAS: dict[str, dict] = {
+    "resolutions": {
+        "columns": ["res_id", "body", "symbol", "session", "date", "title", "official_yes",
+                    "official_no", "official_abstain", "recorded_vote", "ukraine_russia",
+                    "source"],
+        "key": ["res_id"],
+        "values": {"body": {"GA", "SC"}},
+    },
+    "votes": {
+        "columns": ["res_id", "iso3", "vote", "source"],
+        "key": ["res_id", "iso3"],
+        "values": {"vote": {"yes", "no", "abstain", "absent"}},
+    },
+    "sponsorships": {
+        "columns": ["res_id", "iso3", "role"],
+        "key": ["res_id", "iso3"],
+        "values": {"role": {"sponsor", "additional"}},
+    },
+    "countries": {
+        "columns": ["iso3", "name", "cown", "un_group", "member_from", "member_to"],
+        "key": ["iso3"],
+        "values": {},
+    },
+}
+
+
+def check_schema(frame: pd.DataFrame, name: str, path: str | Path) -> None:
+    schema = SCHEMAS[name]
+    missing = [c for c in schema["columns"] if c not in frame.columns]
+    if missing:
+        raise DataError(path, "columns", f"the {name} schema's columns", f"missing {missing}")
+    duplicated = frame.duplicated(schema["key"])
+    if duplicated.any():
+        raise DataError(path, schema["key"], "one row per key",
+                        frame.loc[duplicated, schema["key"]].head(5).to_dict("records"))
+    for column, allowed in schema["values"].items():
+        bad = sorted(set(frame[column].dropna()) - allowed)
+        if bad:
+            raise DataError(path, column, f"values in {sorted(allowed)}", bad)
+    nulls = [c for c in schema["key"] if frame[c].isna().any()]
+    if nulls:
+        raise DataError(path, nulls, "no missing key values", "missing values")
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, name: str | None = None) -> None:
+    """Sorted by key and checked against the schema (when the table has one), then written."""
+    path = Path(path)
+    if name is not None:
+        check_schema(frame, name, path)
+        frame = frame.sort_values(SCHEMAS[name]["key"]).reset_index(drop=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False, lineterminator="\n")

@@ -1,0 +1,111 @@
+"""From the raw UN sources to the clean tables: one entry point for the workflow and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from abstention import votes as v
+from abstention.countries import country_mapper
+from abstention.readers import un_json, voeten
+from abstention.sponsors import build_sponsorships
+
+
+@dataclass(frozen=True)
+class UNInputs:
+    ga_files: list[Path]
+    sc_files: list[Path]
+    voeten_published: Path
+    unvotes: Path
+    roll_calls: Path
+    codelist: Path
+    regional_groups: Path
+    known_tally_issues: Path
+    sponsor_nonstate_patterns: Path
+    sponsor_entry_fixes: Path
+
+
+def _apply_entry_fixes(entries: pd.DataFrame, fixes: pd.DataFrame) -> pd.DataFrame:
+    """Reviewed corrections of sponsor entries whose separators the source lost."""
+    normalised = entries["entry"].map(lambda e: " ".join(str(e).split()))
+    table = {" ".join(r.split()): c for r, c in zip(fixes["raw"], fixes["corrected"])}
+    return entries.assign(entry=normalised.map(lambda e: table.get(e, e)))
+
+
+def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]:
+    mapper = country_mapper(inputs.codelist)
+    published = voeten.read_published(inputs.voeten_published)
+    roll_calls = voeten.read_roll_calls(inputs.roll_calls)
+    unvotes = voeten.read_unvotes(inputs.unvotes)
+    dates = published["date"].fillna(
+        published["rcid"].map(roll_calls.set_index("rcid")["date"]))
+    published["iso3"] = mapper.cow_to_iso3(published["ccode"], dates, inputs.voeten_published)
+
+    groups = v.regional_groups(pd.read_csv(inputs.regional_groups), mapper,
+                               str(inputs.regional_groups), settings["regional_groups"]["choose"])
+    spans = v.membership(published, published["date"].max())
+    countries = v.build_countries(spans, groups, mapper, str(inputs.regional_groups))
+
+    rule = settings["votes"]
+    old = v.voeten_tables(published, roll_calls, rule["voeten_last_session"],
+                          str(inputs.voeten_published))
+    middle = v.unvotes_tables(unvotes, roll_calls, tuple(rule["unvotes_sessions"]), countries,
+                              mapper, str(inputs.unvotes))
+    ga_records = un_json.read_resolution_files(inputs.ga_files, "GA")
+    sc_records = un_json.read_resolution_files(inputs.sc_files, "SC")
+    ga = v.json_tables(ga_records, "GA", countries, mapper, rule["json_first_session"],
+                       "data/raw/un_ga_resolutions")
+    sc = v.json_tables(sc_records, "SC", countries, mapper, rule["json_first_session"],
+                       "data/raw/un_sc_resolutions")
+
+    parts = (old, middle, ga, sc)
+    resolutions = pd.concat([p.resolutions for p in parts], ignore_index=True)
+    resolutions["ukraine_russia"] = v.flag_ukraine_russia(resolutions, settings["ukraine_russia"])
+    votes = pd.concat([p.votes for p in parts], ignore_index=True)
+    listing = pd.concat([p.listing_report for p in parts], ignore_index=True)
+
+    entries = pd.concat([ga_records.sponsor_entries, sc_records.sponsor_entries])
+    entries = _apply_entry_fixes(entries, pd.read_csv(inputs.sponsor_entry_fixes))
+    entries = entries[entries["res_id"].isin(resolutions["res_id"])]
+    patterns = pd.read_csv(inputs.sponsor_nonstate_patterns).to_dict("records")
+    sponsors = build_sponsorships(entries, mapper, patterns, "data/raw/un_*_resolutions")
+
+    known = pd.read_csv(inputs.known_tally_issues, dtype=str)
+    tally = v.tally_report(resolutions, votes, listing, known, str(inputs.known_tally_issues))
+    overlap = v.overlap_report(_overlap_pairs(published, unvotes, roll_calls, ga, mapper,
+                                              rule["voeten_last_session"], inputs))
+    return {
+        "resolutions": resolutions,
+        "votes": votes,
+        "sponsorships": sponsors.sponsorships,
+        "countries": countries,
+        "tally_report": tally,
+        "source_overlap": overlap,
+        "listing_report": listing,
+        "sponsor_entries_skipped": sponsors.skipped,
+    }
+
+
+def _overlap_pairs(published, unvotes, roll_calls, ga, mapper, last_session, inputs):
+    """Voeten 2016 vs unvotes on the sessions both cover; unvotes vs UN extracts on the
+    resolutions of the first session the extracts cover (one roll call per symbol)."""
+    rc_session = roll_calls.set_index("rcid")["session"]
+    rc_dates = roll_calls.set_index("rcid")["date"]
+    both = unvotes[unvotes["rcid"].map(rc_session) <= last_session]
+    unvotes_iso = unvotes.assign(iso3=mapper.names_to_iso3_by_cow(
+        unvotes["country"], unvotes["rcid"].map(rc_dates), inputs.unvotes), key=unvotes["rcid"])
+    old = published[published["rcid"].isin(both["rcid"])].assign(key=published["rcid"])
+    first_json = str(min(int(s) for s in ga.resolutions["session"] if s.isdigit()))
+    calls = roll_calls[roll_calls["session"].astype(str) == first_json]
+    single = calls[~calls["unres"].duplicated(keep=False)].set_index("rcid")["unres"]
+    later = unvotes_iso[unvotes_iso["rcid"].isin(single.index)]
+    later = later.assign(key=later["rcid"].map(single).str.strip())
+    json_votes = ga.votes.assign(key=ga.votes["res_id"])
+    return {
+        f"voeten2016 vs unvotes (sessions to {last_session})":
+            (old[["key", "iso3", "vote"]], unvotes_iso[["key", "iso3", "vote"]]),
+        f"unvotes vs unxml (session {first_json})":
+            (later[["key", "iso3", "vote"]], json_votes[["key", "iso3", "vote"]]),
+    }

@@ -1,0 +1,129 @@
+"""The clean UN tables on the real data, against official tallies and known facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from abstention.un_tables import UNInputs, build_un_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Official recorded-vote tallies (yes, no, abstain) of the emergency special session,
+# as announced in the plenary records A/ES-11/PV.5, PV.9, PV.10, PV.14, PV.15 and PV.19.
+ES11_TALLIES = {
+    "A/RES/ES-11/1": (141, 5, 35),
+    "A/RES/ES-11/2": (140, 5, 38),
+    "A/RES/ES-11/3": (93, 24, 58),
+    "A/RES/ES-11/4": (143, 5, 35),
+    "A/RES/ES-11/5": (94, 14, 73),
+    "A/RES/ES-11/6": (141, 7, 32),
+}
+
+
+def un_inputs(root: Path) -> UNInputs:
+    raw = root / "data/raw"
+    return UNInputs(
+        ga_files=sorted(raw.glob("un_ga_resolutions/*.json")),
+        sc_files=sorted(raw.glob("un_sc_resolutions/*.json")),
+        voeten_published=raw / "voeten_unvotes/UNVotesPublished.RData",
+        unvotes=raw / "voeten_unvotes/un_votes.rda",
+        roll_calls=raw / "voeten_unvotes/un_roll_calls.rda",
+        codelist=raw / "countrycode/codelist.rda",
+        regional_groups=root / "data/hand/un_regional_groups.csv",
+        known_tally_issues=root / "config/known_tally_issues.csv",
+        sponsor_nonstate_patterns=root / "config/sponsor_nonstate_patterns.csv",
+        sponsor_entry_fixes=root / "config/sponsor_entry_fixes.csv",
+    )
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    return build_un_tables(un_inputs(ROOT), config)
+
+
+def tally(votes: pd.DataFrame, res_id: str) -> pd.Series:
+    return votes[votes["res_id"] == res_id]["vote"].value_counts()
+
+
+@pytest.mark.parametrize("res_id", sorted(ES11_TALLIES))
+def test_es11_tallies_and_every_member_present(tables, res_id):
+    counts = tally(tables["votes"], res_id)
+    assert (counts["yes"], counts["no"], counts["abstain"]) == ES11_TALLIES[res_id]
+    assert counts.sum() == 193
+    assert counts["absent"] == 193 - sum(ES11_TALLIES[res_id])
+
+
+def test_es11_1_sponsors_include_israel_and_later_ones_do_not(tables):
+    sponsors = tables["sponsorships"]
+    es1 = sponsors[sponsors["res_id"] == "A/RES/ES-11/1"]
+    assert es1["iso3"].nunique() == 96
+    assert "ISR" in set(es1["iso3"])
+    for n in range(3, 7):
+        assert "ISR" not in set(sponsors.loc[sponsors["res_id"] == f"A/RES/ES-11/{n}", "iso3"])
+
+
+def test_israel_abstained_on_es11_5(tables):
+    votes = tables["votes"]
+    israel = votes[(votes["iso3"] == "ISR") & (votes["res_id"] == "A/RES/ES-11/5")]
+    assert israel["vote"].tolist() == ["abstain"]
+
+
+def test_resolution_68_262_with_absences(tables):
+    resolutions = tables["resolutions"]
+    res_id = resolutions.loc[resolutions["symbol"] == "A/RES/68/262", "res_id"].item()
+    counts = tally(tables["votes"], res_id)
+    # 27 March 2014: 100 in favour, 11 against, 58 abstentions; 24 of 193 members absent.
+    assert (counts["yes"], counts["no"], counts["abstain"]) == (100, 11, 58)
+    assert counts["absent"] == 24
+    assert resolutions.loc[resolutions["res_id"] == res_id, "date"].item() == pd.Timestamp(
+        "2014-03-27")
+
+
+def test_ukraine_russia_selection(tables):
+    resolutions = tables["resolutions"]
+    chosen = set(resolutions.loc[resolutions["ukraine_russia"], "symbol"])
+    assert {f"A/RES/ES-11/{n}" for n in range(1, 7)} <= chosen
+    assert {"A/RES/68/262", "A/RES/71/205", "R/73/194", "A/RES/74/17"} <= chosen
+    assert "R/72/131" not in chosen
+    assert resolutions.loc[resolutions["ukraine_russia"], "body"].eq("GA").all()
+    assert resolutions.loc[resolutions["ukraine_russia"], "date"].min() >= pd.Timestamp("2014")
+
+
+def test_sources_agree_where_they_overlap(tables):
+    overlap = tables["source_overlap"]
+    assert len(overlap) == 2
+    assert (overlap["state_votes"] > 10_000).all()
+    assert (overlap["agreement"] >= 0.999).all()
+
+
+def test_tally_report_lists_known_problems_with_reasons(tables):
+    report = tables["tally_report"].set_index("res_id")
+    assert report.loc["A/RES/77/293", "status"] == "mismatch"
+    assert report.loc["A/RES/77/293", "listed_abstain"] == 58
+    assert report.loc["A/RES/77/293", "official_abstain"] == 59
+    assert report.loc["A/RES/ES-11/1", "status"] == "ok"
+    assert report.loc[report["status"] != "ok", "reason"].str.len().gt(0).all()
+
+
+def test_countries_table(tables):
+    countries = tables["countries"]
+    current = countries[countries["member_to"].isna()]
+    assert len(current) == 193
+    assert current["un_group"].notna().all()
+    assert countries.set_index("iso3").loc["ISR", "un_group"] == "Western European and Others"
+    assert countries.set_index("iso3").loc["TUR", "un_group"] == "Western European and Others"
+    assert countries.set_index("iso3").loc["SSD", "member_from"].year == 2011
+    assert countries.set_index("iso3").loc["YUG", "member_to"].year == 2006
+
+
+def test_non_members_have_no_rows(tables):
+    votes, resolutions = tables["votes"], tables["resolutions"]
+    early = resolutions.loc[resolutions["symbol"] == "A/RES/68/262", "res_id"].item()
+    assert "SSD" in set(votes.loc[votes["res_id"] == early, "iso3"])
+    first = resolutions.loc[resolutions["date"] < "1950", "res_id"].iloc[0]
+    assert "SSD" not in set(votes.loc[votes["res_id"] == first, "iso3"])

@@ -1,0 +1,21 @@
+from pathlib import Path
+
+from abstention.logs import step_log
+from abstention.tables_io import write_table
+from abstention.un_tables import UNInputs, build_un_tables
+
+SCHEMA_TABLES = {"resolutions", "votes", "sponsorships", "countries"}
+
+with step_log(snakemake.log[0], "un_tables") as log:  # noqa: F821
+    given = snakemake.input  # noqa: F821
+    inputs = UNInputs(
+        ga_files=[Path(p) for p in given.ga],
+        sc_files=[Path(p) for p in given.sc],
+        **{name: Path(given[name]) for name in (
+            "voeten_published", "unvotes", "roll_calls", "codelist", "regional_groups",
+            "known_tally_issues", "sponsor_nonstate_patterns", "sponsor_entry_fixes")},
+    )
+    tables = build_un_tables(inputs, snakemake.params.settings)  # noqa: F821
+    for name, frame in tables.items():
+        write_table(frame, snakemake.output[name], name if name in SCHEMA_TABLES else None)  # noqa: F821
+        log.info("%s: %d rows", name, len(frame))
