@@ -13,9 +13,17 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
+include: "workflow/rules/analysis.smk"
+include: "workflow/rules/paper.smk"
 
 
 rule all:
     default_target: True
     input:
         rules.un_tables.output,
+        rules.features.output,
+        rules.panel.output,
+        "results/paper/paper.pdf",
+        rules.figures.input,
+        expand("results/models/{name}/fit.json", name=MODELS),
+        "results/models/predictions.csv",

@@ -100,8 +100,9 @@ class CountryMapper:
             )
         return result.astype(str)
 
-    def names_to_iso3_by_cow(self, names: pd.Series, dates: pd.Series, source: str | Path
-                             ) -> pd.Series:
+    def names_to_iso3_by_cow(
+        self, names: pd.Series, dates: pd.Series, source: str | Path
+    ) -> pd.Series:
         """For sources that name states as COW does: one name can span successor states
         (the unvotes tables call Serbia 'Yugoslavia' to 2019), so go through the COW code."""
         iso3 = names.map(self.to_iso3(names, source))
@@ -119,12 +120,17 @@ def country_mapper(codelist_path: str | Path) -> CountryMapper:
     """Build the mapper from the vendored countrycode crosswalk and the package's alias tables."""
     codelist = read_rdata_table(codelist_path, "codelist")
     aliases_table = _resource_table("country_aliases.csv")
-    aliases = {_normalise(n): iso3 for n, iso3 in zip(aliases_table.name, aliases_table.iso3)}
-    english_to_alias = dict(zip(aliases_table.name, aliases_table.iso3))
+    aliases = {
+        _normalise(n): iso3 for n, iso3 in zip(aliases_table.name, aliases_table.iso3, strict=True)
+    }
+    english_to_alias = dict(zip(aliases_table.name, aliases_table.iso3, strict=True))
     patterns = []
     english_names = {}
     for regex, iso3, english in zip(
-        codelist["country.name.en.regex"], codelist["iso3c"], codelist["country.name.en"]
+        codelist["country.name.en.regex"],
+        codelist["iso3c"],
+        codelist["country.name.en"],
+        strict=True,
     ):
         code = iso3 if isinstance(iso3, str) else english_to_alias.get(english)
         if not isinstance(regex, str) or code is None:
@@ -134,12 +140,14 @@ def country_mapper(codelist_path: str | Path) -> CountryMapper:
     for english, iso3 in english_to_alias.items():
         english_names.setdefault(iso3, english)
     iso3_cow = {}
-    for code, iso3, english in zip(codelist["cown"], codelist["iso3c"], codelist["country.name.en"]):
+    for code, iso3, english in zip(
+        codelist["cown"], codelist["iso3c"], codelist["country.name.en"], strict=True
+    ):
         key = iso3 if isinstance(iso3, str) else english_to_alias.get(english)
         if key is not None and pd.notna(code):
             iso3_cow.setdefault(key, int(code))
     with_iso = codelist.dropna(subset=["cown", "iso3c"])
-    cow_codes = {int(c): iso3 for c, iso3 in zip(with_iso["cown"], with_iso["iso3c"])}
+    cow_codes = {int(c): iso3 for c, iso3 in zip(with_iso["cown"], with_iso["iso3c"], strict=True)}
     historic = _resource_table("cow_historic.csv")
     for code in historic.cown.astype(int):
         cow_codes.pop(code, None)

@@ -100,19 +100,28 @@ def build_sponsorships(
     for res_id, entry, role in entries[["res_id", "entry", "role"]].itertuples(index=False):
         reason = next((r for pattern, r in compiled if pattern.search(entry)), None)
         if reason is not None or not entry.strip():
-            skipped.append({"res_id": res_id, "entry": entry, "role": role,
-                            "reason": reason or "empty entry"})
+            skipped.append(
+                {"res_id": res_id, "entry": entry, "role": role, "reason": reason or "empty entry"}
+            )
             continue
         rows.extend({"res_id": res_id, "name": n, "role": role} for n in split_entry(entry, mapper))
     frame = pd.DataFrame(rows, columns=["res_id", "name", "role"])
     try:
         mapping = mapper.to_iso3(frame["name"], source)
     except DataError as exc:
-        raise DataError(source, "sponsor names", exc.expected + " or a non-state pattern in "
-                        "config (sponsors.nonstate_patterns)", exc.found) from exc
+        raise DataError(
+            source,
+            "sponsor names",
+            exc.expected + " or a non-state pattern in config (sponsors.nonstate_patterns)",
+            exc.found,
+        ) from exc
     frame["iso3"] = frame["name"].map(mapping)
     frame["rank"] = frame["role"].map({"sponsor": 0, "additional": 1})
-    frame = (frame.sort_values(["res_id", "iso3", "rank"])
-             .drop_duplicates(["res_id", "iso3"])[["res_id", "iso3", "role"]]
-             .reset_index(drop=True))
-    return SponsorTables(frame, pd.DataFrame(skipped, columns=["res_id", "entry", "role", "reason"]))
+    frame = (
+        frame.sort_values(["res_id", "iso3", "rank"])
+        .drop_duplicates(["res_id", "iso3"])[["res_id", "iso3", "role"]]
+        .reset_index(drop=True)
+    )
+    return SponsorTables(
+        frame, pd.DataFrame(skipped, columns=["res_id", "entry", "role", "reason"])
+    )

@@ -30,7 +30,7 @@ class UNInputs:
 def _apply_entry_fixes(entries: pd.DataFrame, fixes: pd.DataFrame) -> pd.DataFrame:
     """Reviewed corrections of sponsor entries whose separators the source lost."""
     normalised = entries["entry"].map(lambda e: " ".join(str(e).split()))
-    table = {" ".join(r.split()): c for r, c in zip(fixes["raw"], fixes["corrected"])}
+    table = {" ".join(r.split()): c for r, c in zip(fixes["raw"], fixes["corrected"], strict=True)}
     return entries.assign(entry=normalised.map(lambda e: table.get(e, e)))
 
 

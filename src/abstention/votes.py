@@ -23,9 +23,21 @@ from abstention.readers.un_json import ResolutionRecords
 
 VOTES = ("yes", "no", "abstain", "absent")
 RESOLUTION_COLUMNS = [
-    "res_id", "body", "symbol", "session", "date", "title", "draft", "agenda_item",
-    "adoption_type", "official_yes", "official_no", "official_abstain", "count_issue",
-    "recorded_vote", "source",
+    "res_id",
+    "body",
+    "symbol",
+    "session",
+    "date",
+    "title",
+    "draft",
+    "agenda_item",
+    "adoption_type",
+    "official_yes",
+    "official_no",
+    "official_abstain",
+    "count_issue",
+    "recorded_vote",
+    "source",
 ]
 VOTE_COLUMNS = ["res_id", "iso3", "vote", "source"]
 UN_GROUPS = {
@@ -70,8 +82,9 @@ def members_at(countries: pd.DataFrame, date: pd.Timestamp) -> set[str]:
     return set(countries.loc[current, "iso3"])
 
 
-def regional_groups(groups: pd.DataFrame, mapper: CountryMapper, source: str,
-                    choice: dict[str, str]) -> pd.DataFrame:
+def regional_groups(
+    groups: pd.DataFrame, mapper: CountryMapper, source: str, choice: dict[str, str]
+) -> pd.DataFrame:
     """iso3, un_group; a state listed in two groups needs an explicit choice in config."""
     frame = groups.assign(iso3=groups["country"].map(mapper.to_iso3(groups["country"], source)))
     unknown = sorted(set(frame["group"]) - set(UN_GROUPS))
@@ -82,30 +95,42 @@ def regional_groups(groups: pd.DataFrame, mapper: CountryMapper, source: str,
         frame = frame[(frame["iso3"] != iso3) | (frame["un_group"] == group)]
     doubled = sorted(frame.loc[frame["iso3"].duplicated(), "iso3"])
     if doubled:
-        raise DataError(source, "country", "one group per state (or a choice in config "
-                        "regional_groups.choose)", doubled)
+        raise DataError(
+            source,
+            "country",
+            "one group per state (or a choice in config regional_groups.choose)",
+            doubled,
+        )
     return frame[["iso3", "un_group"]]
 
 
-def build_countries(spans: pd.DataFrame, groups: pd.DataFrame, mapper: CountryMapper,
-                    source: str) -> pd.DataFrame:
+def build_countries(
+    spans: pd.DataFrame, groups: pd.DataFrame, mapper: CountryMapper, source: str
+) -> pd.DataFrame:
     """iso3, name, cown, un_group, member_from, member_to; current members must match the groups."""
     current = set(spans.loc[spans["member_to"].isna(), "iso3"])
     grouped = set(groups["iso3"])
     if current != grouped:
-        raise DataError(source, "members", "the regional-group list to name exactly the current "
-                        "members in the roll calls",
-                        {"only in roll calls": sorted(current - grouped),
-                         "only in groups": sorted(grouped - current)})
+        raise DataError(
+            source,
+            "members",
+            "the regional-group list to name exactly the current members in the roll calls",
+            {
+                "only in roll calls": sorted(current - grouped),
+                "only in groups": sorted(grouped - current),
+            },
+        )
     frame = spans.merge(groups, on="iso3", how="left")
     frame.insert(1, "name", frame["iso3"].map(mapper.name))
     frame.insert(2, "cown", frame["iso3"].map(mapper.iso3_cow).astype("Int64"))
     return frame.sort_values("iso3").reset_index(drop=True)[
-        ["iso3", "name", "cown", "un_group", "member_from", "member_to"]]
+        ["iso3", "name", "cown", "un_group", "member_from", "member_to"]
+    ]
 
 
-def complete_with_absences(listed: pd.DataFrame, dates: pd.Series, electorate, source: str
-                           ) -> pd.DataFrame:
+def complete_with_absences(
+    listed: pd.DataFrame, dates: pd.Series, electorate, source: str
+) -> pd.DataFrame:
     """Add an 'absent' row for every state entitled to vote that no list names.
 
     `electorate(res_id, date)` gives the states entitled to vote. A listed state
@@ -132,69 +157,100 @@ def dedupe_listings(listed: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd
     conflicting = counts[counts.duplicated(["res_id", "iso3"], keep=False)]
     if not conflicting.empty:
         first = conflicting.iloc[0]
-        raise DataError(source, f"{first.res_id} {first.iso3}", "a state in one vote list only",
-                        conflicting.head(6).to_dict("records"))
+        raise DataError(
+            source,
+            f"{first.res_id} {first.iso3}",
+            "a state in one vote list only",
+            conflicting.head(6).to_dict("records"),
+        )
     report = counts[counts["times"] > 1].assign(issue="state listed more than once")
     return counts[["res_id", "iso3", "vote"]], report[["res_id", "iso3", "vote", "times", "issue"]]
 
 
-def voeten_tables(published: pd.DataFrame, roll_calls: pd.DataFrame, last_session: int,
-                  source: str) -> VoteTables:
+def voeten_tables(
+    published: pd.DataFrame, roll_calls: pd.DataFrame, last_session: int, source: str
+) -> VoteTables:
     """Roll calls and votes from the 2016 release (published must carry iso3)."""
     kept = published[published["session"] <= last_session]
-    calls = kept.groupby("rcid").agg(session=("session", "first"), date=("date", "first"),
-                                     unres=("unres", "first")).reset_index()
+    calls = (
+        kept.groupby("rcid")
+        .agg(session=("session", "first"), date=("date", "first"), unres=("unres", "first"))
+        .reset_index()
+    )
     # rcid 4592 has no date or resolution number in this release: take both, and the
     # session, from the unvotes roll-call table, which records it (A/RES/60/260, 8 May 2006).
     gaps = calls["date"].isna()
     if gaps.any():
         fill = roll_calls.set_index("rcid").reindex(calls.loc[gaps, "rcid"])
         if fill["date"].isna().any():
-            raise DataError(source, "rcid", "a date for every roll call",
-                            calls.loc[gaps, "rcid"].tolist())
+            raise DataError(
+                source, "rcid", "a date for every roll call", calls.loc[gaps, "rcid"].tolist()
+            )
         calls.loc[gaps, ["session", "date", "unres"]] = fill[["session", "date", "unres"]].values
     calls = calls.merge(roll_calls[["rcid", "descr"]], on="rcid", how="left")
-    resolutions = pd.DataFrame({
-        "res_id": "GA-rcid-" + calls["rcid"].astype(str),
-        "body": "GA",
-        "symbol": [voeten_symbol(u, s) for u, s in zip(calls["unres"], calls["session"])],
-        "session": calls["session"].astype(int).astype(str),
-        "date": pd.to_datetime(calls["date"]),
-        "title": calls["descr"].fillna(""),
-        "recorded_vote": True,
-        "source": "voeten2016",
-    })
+    resolutions = pd.DataFrame(
+        {
+            "res_id": "GA-rcid-" + calls["rcid"].astype(str),
+            "body": "GA",
+            "symbol": [
+                voeten_symbol(u, s) for u, s in zip(calls["unres"], calls["session"], strict=True)
+            ],
+            "session": calls["session"].astype(int).astype(str),
+            "date": pd.to_datetime(calls["date"]),
+            "title": calls["descr"].fillna(""),
+            "recorded_vote": True,
+            "source": "voeten2016",
+        }
+    )
     cast = kept[kept["vote"] != "nonmember"]
     doubled = cast.duplicated(["rcid", "iso3"])
     if doubled.any():
         row = cast[doubled].iloc[0]
         raise DataError(source, f"rcid={row.rcid} iso3={row.iso3}", "one vote per state", "two")
-    votes = pd.DataFrame({"res_id": "GA-rcid-" + cast["rcid"].astype(str), "iso3": cast["iso3"],
-                          "vote": cast["vote"], "source": "voeten2016"})
+    votes = pd.DataFrame(
+        {
+            "res_id": "GA-rcid-" + cast["rcid"].astype(str),
+            "iso3": cast["iso3"],
+            "vote": cast["vote"],
+            "source": "voeten2016",
+        }
+    )
     return VoteTables(resolutions, votes, pd.DataFrame())
 
 
-def unvotes_tables(unvotes: pd.DataFrame, roll_calls: pd.DataFrame, sessions: tuple[int, int],
-                   countries: pd.DataFrame, mapper: CountryMapper, source: str) -> VoteTables:
+def unvotes_tables(
+    unvotes: pd.DataFrame,
+    roll_calls: pd.DataFrame,
+    sessions: tuple[int, int],
+    countries: pd.DataFrame,
+    mapper: CountryMapper,
+    source: str,
+) -> VoteTables:
     """Roll calls of the given sessions from the unvotes tables, absences rebuilt."""
     calls = roll_calls[roll_calls["session"].between(*sessions)]
-    resolutions = pd.DataFrame({
-        "res_id": "GA-rcid-" + calls["rcid"].astype(str),
-        "body": "GA",
-        "symbol": calls["unres"].str.strip(),
-        "session": calls["session"].astype(str),
-        "date": calls["date"],
-        "title": calls["short"].where(calls["short"].str.strip().ne(""), calls["descr"]),
-        "recorded_vote": True,
-        "source": "unvotes",
-    })
+    resolutions = pd.DataFrame(
+        {
+            "res_id": "GA-rcid-" + calls["rcid"].astype(str),
+            "body": "GA",
+            "symbol": calls["unres"].str.strip(),
+            "session": calls["session"].astype(str),
+            "date": calls["date"],
+            "title": calls["short"].where(calls["short"].str.strip().ne(""), calls["descr"]),
+            "recorded_vote": True,
+            "source": "unvotes",
+        }
+    )
     chosen = unvotes[unvotes["rcid"].isin(calls["rcid"])]
     dates = calls.set_index("rcid")["date"]
-    listed = pd.DataFrame({
-        "res_id": "GA-rcid-" + chosen["rcid"].astype(str),
-        "iso3": mapper.names_to_iso3_by_cow(chosen["country"], chosen["rcid"].map(dates), source),
-        "vote": chosen["vote"],
-    })
+    listed = pd.DataFrame(
+        {
+            "res_id": "GA-rcid-" + chosen["rcid"].astype(str),
+            "iso3": mapper.names_to_iso3_by_cow(
+                chosen["country"], chosen["rcid"].map(dates), source
+            ),
+            "vote": chosen["vote"],
+        }
+    )
     listed, report = dedupe_listings(listed, source)
     dates = resolutions.set_index("res_id")["date"]
     votes = complete_with_absences(listed, dates, lambda _r, d: members_at(countries, d), source)
@@ -211,8 +267,9 @@ def _security_council(listed: pd.DataFrame, dates: pd.Series) -> dict[int, set[s
     return {int(y): set(g) for y, g in listed.groupby(years)["iso3"]}
 
 
-def merge_duplicate_lines(records: ResolutionRecords, listed: pd.DataFrame, source: str
-                          ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def merge_duplicate_lines(
+    records: ResolutionRecords, listed: pd.DataFrame, source: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Some symbols appear on several lines (later versions add sponsors).
 
     Lines that carry votes must carry the same votes; the first such line gives
@@ -226,23 +283,39 @@ def merge_duplicate_lines(records: ResolutionRecords, listed: pd.DataFrame, sour
         lines = lines.tolist()
         voting = [k for k in lines if k in voting_lines]
         if len(lines) > 1:
-            signatures = {frozenset(map(tuple, listed.loc[listed["line_key"] == k,
-                                                          ["iso3", "vote"]].values))
-                          for k in voting}
+            signatures = {
+                frozenset(map(tuple, listed.loc[listed["line_key"] == k, ["iso3", "vote"]].values))
+                for k in voting
+            }
             if len(signatures) > 1:
-                raise DataError(source, res_id, "the same votes on every line of one symbol",
-                                f"lines {voting} differ")
-            report.append({"res_id": res_id, "lines": " ".join(lines),
-                           "kept": (voting or lines)[0],
-                           "issue": "symbol on several lines; sponsors merged"})
+                raise DataError(
+                    source,
+                    res_id,
+                    "the same votes on every line of one symbol",
+                    f"lines {voting} differ",
+                )
+            report.append(
+                {
+                    "res_id": res_id,
+                    "lines": " ".join(lines),
+                    "kept": (voting or lines)[0],
+                    "issue": "symbol on several lines; sponsors merged",
+                }
+            )
         keep_lines.append((voting or lines)[0])
     kept = keyed[keyed["line_key"].isin(keep_lines)]
     votes = listed[listed["line_key"].isin(keep_lines)]
     return kept, votes, pd.DataFrame(report, columns=["res_id", "lines", "kept", "issue"])
 
 
-def json_tables(records: ResolutionRecords, body: str, countries: pd.DataFrame,
-                mapper: CountryMapper, first_session: int, source: str) -> VoteTables:
+def json_tables(
+    records: ResolutionRecords,
+    body: str,
+    countries: pd.DataFrame,
+    mapper: CountryMapper,
+    first_session: int,
+    source: str,
+) -> VoteTables:
     """Resolutions and votes from the UN extracts of one body."""
     listed = records.listed_votes.copy()
     listed["iso3"] = listed["name"].map(mapper.to_iso3(listed["name"], source))
@@ -259,27 +332,37 @@ def json_tables(records: ResolutionRecords, body: str, countries: pd.DataFrame,
     else:
         electorate = lambda _r, d: members_at(countries, d)  # noqa: E731
     votes = complete_with_absences(listed, dates, electorate, source)
-    resolutions = kept.assign(recorded_vote=kept["res_id"].isin(listed["res_id"]),
-                              source="unxml")[RESOLUTION_COLUMNS]
+    resolutions = kept.assign(recorded_vote=kept["res_id"].isin(listed["res_id"]), source="unxml")[
+        RESOLUTION_COLUMNS
+    ]
     report = pd.concat([duplicates, twice], ignore_index=True)
     return VoteTables(resolutions, votes.assign(source="unxml"), report)
 
 
-
-def tally_report(resolutions: pd.DataFrame, votes: pd.DataFrame, listing_report: pd.DataFrame,
-                 known_issues: pd.DataFrame, source: str) -> pd.DataFrame:
+def tally_report(
+    resolutions: pd.DataFrame,
+    votes: pd.DataFrame,
+    listing_report: pd.DataFrame,
+    known_issues: pd.DataFrame,
+    source: str,
+) -> pd.DataFrame:
     """Counts from the lists against the official counts, for every vote with official counts.
 
     status: ok, mismatch, or official_unreadable (the source's count is not a
     number). Any status other than ok must be listed, with its reason, in the
     reviewed file; a new one stops the run.
     """
-    counted = (votes[votes["vote"] != "absent"].groupby(["res_id", "vote"]).size()
-               .unstack(fill_value=0).reindex(columns=["yes", "no", "abstain"], fill_value=0))
+    counted = (
+        votes[votes["vote"] != "absent"]
+        .groupby(["res_id", "vote"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=["yes", "no", "abstain"], fill_value=0)
+    )
     checked = resolutions[resolutions["source"].eq("unxml") & resolutions["recorded_vote"]]
-    report = checked[["res_id", "body", "date", "official_yes", "official_no",
-                      "official_abstain", "count_issue"]].merge(
-        counted.add_prefix("listed_").reset_index(), on="res_id", how="left")
+    report = checked[
+        ["res_id", "body", "date", "official_yes", "official_no", "official_abstain", "count_issue"]
+    ].merge(counted.add_prefix("listed_").reset_index(), on="res_id", how="left")
     twice = listing_report.dropna(subset=["times"]).groupby("res_id").size()
     report["listed_twice"] = report["res_id"].map(twice).fillna(0).astype(int)
     differs = pd.Series(False, index=report.index)
@@ -290,21 +373,29 @@ def tally_report(resolutions: pd.DataFrame, votes: pd.DataFrame, listing_report:
     report.loc[report["count_issue"].ne(""), "status"] = "official_unreadable"
     report.loc[differs.astype(bool), "status"] = "mismatch"
     report.loc[report["status"].eq("ok") & report["listed_twice"].gt(0), "status"] = "listed_twice"
-    reviewed = report.merge(known_issues[["res_id", "status", "reason"]],
-                            on=["res_id", "status"], how="left")
+    reviewed = report.merge(
+        known_issues[["res_id", "status", "reason"]], on=["res_id", "status"], how="left"
+    )
     new = reviewed[reviewed["status"].ne("ok") & reviewed["reason"].isna()]
     if not new.empty:
-        raise DataError(source, "tally", "list counts equal to official counts, or the "
-                        "difference reviewed in the known-issues file",
-                        new[["res_id", "status"]].head(20).to_dict("records"))
+        raise DataError(
+            source,
+            "tally",
+            "list counts equal to official counts, or the "
+            "difference reviewed in the known-issues file",
+            new[["res_id", "status"]].head(20).to_dict("records"),
+        )
     return reviewed.fillna({"reason": ""}).sort_values(["date", "res_id"]).reset_index(drop=True)
 
 
 def flag_ukraine_russia(resolutions: pd.DataFrame, rule: dict) -> pd.Series:
     """The Russia/Ukraine texts: written down in config, applied to recorded votes of the
     named bodies by symbol, symbol pattern or title pattern."""
-    in_scope = (resolutions["body"].isin(rule["bodies"]) & resolutions["recorded_vote"]
-                & (resolutions["date"] >= pd.Timestamp(rule["from_date"])))
+    in_scope = (
+        resolutions["body"].isin(rule["bodies"])
+        & resolutions["recorded_vote"]
+        & (resolutions["date"] >= pd.Timestamp(rule["from_date"]))
+    )
     by_symbol = resolutions["symbol"].isin(rule.get("symbols", []))
     pattern = "|".join(rule.get("symbol_patterns", [])) or "$^"
     title = "|".join(rule.get("title_patterns", [])) or "$^"
@@ -324,9 +415,16 @@ def overlap_report(pairs: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.Da
     for name, (left, right) in pairs.items():
         cast = ["yes", "no", "abstain"]
         joined = left[left["vote"].isin(cast)].merge(
-            right[right["vote"].isin(cast)], on=["key", "iso3"], suffixes=("_a", "_b"))
+            right[right["vote"].isin(cast)], on=["key", "iso3"], suffixes=("_a", "_b")
+        )
         agree = int((joined["vote_a"] == joined["vote_b"]).sum())
-        rows.append({"comparison": name, "roll_calls": joined["key"].nunique(),
-                     "state_votes": len(joined), "agree": agree,
-                     "agreement": agree / len(joined) if len(joined) else float("nan")})
+        rows.append(
+            {
+                "comparison": name,
+                "roll_calls": joined["key"].nunique(),
+                "state_votes": len(joined),
+                "agree": agree,
+                "agreement": agree / len(joined) if len(joined) else float("nan"),
+            }
+        )
     return pd.DataFrame(rows)

@@ -11,3 +11,24 @@ RAW_FILES = sorted(
     for p in Path("data/raw").rglob("*")
     if p.is_file() and p.name not in {"SHA256SUMS", "README.md"}
 )
+
+
+def glob_package(folder):
+    return sorted(str(p) for p in Path("src/abstention", folder).glob("*.py"))
+
+
+def model_spec(name, **overrides):
+    """A model's full specification: its config entry over the defaults, named sets expanded."""
+    from abstention.models import resolve_spec
+
+    spec = {**config["models"][name], **overrides}
+    return resolve_spec(name, spec, config)
+
+
+def model_panel(name):
+    panel = config["models"][name].get("panel", "main")
+    return {"main": "results/analysis/panel.parquet",
+            "placebo": "results/analysis/placebo_panel.parquet"}[panel]
+
+
+MODELS = sorted(config["models"])

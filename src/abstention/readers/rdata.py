@@ -16,7 +16,8 @@ def read_rdata_table(path: str | Path, name: str) -> pd.DataFrame:
         objects = pyreadr.read_r(str(path))
     except (pyreadr.custom_errors.PyreadrError, pyreadr.custom_errors.LibrdataError, OSError,
             ValueError) as exc:
-        raise DataError(path, name, "a readable R data file", f"{type(exc).__name__}: {exc}") from exc
+        found = f"{type(exc).__name__}: {exc}"
+        raise DataError(path, name, "a readable R data file", found) from exc
     if name not in objects:
         raise DataError(path, name, f"an object named {name!r}", sorted(objects))
     return objects[name]

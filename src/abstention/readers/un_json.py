@@ -20,7 +20,9 @@ import pandas as pd
 from abstention.errors import DataError
 
 VOTE_LISTS = {"MS_in_favour": "yes", "MS_against": "no", "MS_abstaining": "abstain"}
-COUNT_FIELDS = {"yes": "MS_in_favour_count", "no": "MS_against_count", "abstain": "MS_abstaining_count"}
+COUNT_FIELDS = {
+    "yes": "MS_in_favour_count", "no": "MS_against_count", "abstain": "MS_abstaining_count",
+}
 SPONSOR_LISTS = {"sponsors": "sponsor", "additional_sponsors": "additional"}
 REQUIRED_KEYS = ("symbol", "adoption_date", "adoption_type", *VOTE_LISTS, *COUNT_FIELDS.values(),
                  *SPONSOR_LISTS)
@@ -65,7 +67,8 @@ def _load_line(path: Path, number: int, line: str) -> dict:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise DataError(path, f"line {number}", "one complete JSON object", f"{exc.msg}: {line[:80]!r}")
+        raise DataError(path, f"line {number}", "one complete JSON object",
+                        f"{exc.msg}: {line[:80]!r}") from exc
     if not isinstance(record, dict):
         raise DataError(path, f"line {number}", "a JSON object", type(record).__name__)
     missing = [key for key in REQUIRED_KEYS if key not in record]

@@ -36,7 +36,8 @@ def read_published(path: str | Path) -> pd.DataFrame:
         raise DataError(
             path,
             f"row rcid={row.rcid} ccode={row.ccode}",
-            f"a vote code in {sorted(PUBLISHED_CODES)} (1 yes, 2 abstain, 3 no, 8 absent, 9 non-member)",
+            f"a vote code in {sorted(PUBLISHED_CODES)} "
+            "(1 yes, 2 abstain, 3 no, 8 absent, 9 non-member)",
             f"{int(row.vote)} ({int(unknown.sum())} rows with unknown codes)",
         )
     # One roll call (rcid 4592) has no date and no resolution number in this release;
@@ -46,14 +47,16 @@ def read_published(path: str | Path) -> pd.DataFrame:
     if malformed.any():
         bad = raw.loc[malformed, ["rcid", "date"]].iloc[0]
         raise DataError(path, f"rcid={bad.rcid}", "a date as month/day/year", bad.date)
-    return pd.DataFrame({
-        "rcid": raw["rcid"].astype("int64"),
-        "session": raw["session"].astype("int64"),
-        "ccode": raw["ccode"].astype("int64"),
-        "vote": codes.map(PUBLISHED_CODES),
-        "date": dates,
-        "unres": raw["unres"].astype("string"),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "rcid": raw["rcid"].astype("int64"),
+            "session": raw["session"].astype("int64"),
+            "ccode": raw["ccode"].astype("int64"),
+            "vote": codes.map(PUBLISHED_CODES),
+            "date": dates,
+            "unres": raw["unres"].astype("string"),
+        }
+    ).reset_index(drop=True)
 
 
 def read_unvotes(votes_path: str | Path) -> pd.DataFrame:
@@ -65,14 +68,18 @@ def read_unvotes(votes_path: str | Path) -> pd.DataFrame:
     if unknown.any():
         row = raw[unknown].iloc[0]
         raise DataError(
-            votes_path, f"row rcid={row.rcid} country={row.country}",
-            f"a vote in {list(UNVOTES_CODES)}", row.vote,
+            votes_path,
+            f"row rcid={row.rcid} country={row.country}",
+            f"a vote in {list(UNVOTES_CODES)}",
+            row.vote,
         )
-    return pd.DataFrame({
-        "rcid": raw["rcid"].astype("int64"),
-        "country": raw["country"].astype(str),
-        "vote": vote,
-    })
+    return pd.DataFrame(
+        {
+            "rcid": raw["rcid"].astype("int64"),
+            "country": raw["country"].astype(str),
+            "vote": vote,
+        }
+    )
 
 
 def read_roll_calls(path: str | Path) -> pd.DataFrame:
@@ -86,6 +93,10 @@ def read_roll_calls(path: str | Path) -> pd.DataFrame:
     for column in ("unres", "short", "descr"):
         frame[column] = frame[column].fillna("").astype(str)
     if frame["rcid"].duplicated().any():
-        raise DataError(path, "rcid", "one row per roll call",
-                        frame.loc[frame["rcid"].duplicated(), "rcid"].head().tolist())
+        raise DataError(
+            path,
+            "rcid",
+            "one row per roll call",
+            frame.loc[frame["rcid"].duplicated(), "rcid"].head().tolist(),
+        )
     return frame.reset_index(drop=True)

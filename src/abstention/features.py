@@ -1,0 +1,715 @@
+"""Country-level covariates measured before the invasion, one row per UN member state.
+
+Every value comes from a named source and a stated rule; nothing is imputed.
+A value that cannot be measured stays missing and gets a row in the `missing`
+table saying why. Conventions that are choices rather than facts:
+
+- Dyadic measures with Russia (arms from Russia, alliance, exercises, vote
+  agreement, trade, distance, and the leverage index built from them) are
+  missing for Russia itself: a state's ties to itself are not defined.
+  Membership variables (CSTO, CIS, EAEU) keep Russia's own coding. Russia and
+  Ukraine are usually dropped from the models anyway.
+- `arms_share_russia` is 0 for a state that imported major arms only from
+  others, and missing for a state that imported none at all in the window:
+  0 / 0 is undefined, and coding it 0 would equate "buys no major arms" with
+  "buys them elsewhere". The log TIV from Russia is 0 for both (SIPRI's
+  register is meant to be complete, so no row means no transfer).
+- `russian_military_leverage` is 1 if the state has an ATOP defence pledge
+  with Russia, is a CSTO member, hosts a Russian base or stationed forces
+  (consented or not), had Wagner deployed, depends on airspace Russia controls
+  (0.5 codings such as ended deployments or flight-safety deconfliction do not
+  count), or took at least `leverage_arms_threshold` of its major-arms imports
+  from Russia; a state with no arms imports has no arms dependence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from abstention.countries import CountryMapper, country_mapper
+from abstention.errors import DataError
+from abstention.readers.atop import read_atop
+from abstention.readers.cepii import read_cepii_distances
+from abstention.readers.common import require_columns, require_unique
+from abstention.readers.cow import FORMER_USSR, great_circle_km, read_cow_capitals
+from abstention.readers.exercises import read_exercises
+from abstention.readers.freedom_house import read_freedom_house
+from abstention.readers.hand import read_security_ties, security_ties_wide
+from abstention.readers.idealpoints import read_idealpoints
+from abstention.readers.polity import read_polity
+from abstention.readers.sipri import read_sipri
+from abstention.readers.trade import read_russia_trade
+from abstention.readers.wdi import read_wdi
+
+RUSSIA, USA = "RUS", "USA"
+
+DEFAULT_PARAMS = {
+    "reference_year": 2021,
+    "arms_window": [2012, 2021],
+    "exercises_window": [2009, 2018],
+    "agreement_window": [2015, 2021],
+    "atop_year": 2018,
+    "leverage_arms_threshold": 0.5,
+    "fh_edition": 2022,
+    "polity_year": 2018,
+    "wdi_year": 2021,
+    "trade_year": 2021,
+    "ideal_year": 2021,
+}
+
+RAW_FILES = {
+    "codelist": "countrycode/codelist.rda",
+    "sipri": "sipri_arms/trade_register.csv",
+    "atop": "atop/atop_alliance.rda",
+    "cow_capitals": "cow/cow_capitals.rda",
+    "freedom_house": "freedom_house/All_data_FIW_2013-2024.xlsx",
+    "polity": "polity5/p5v2018.csv",
+    "wdi_gdp": "wdi/gdp_current_usd.csv",
+    "wdi_population": "wdi/population.csv",
+    "cepii": "cepii_geodist/dist_cepii.csv",
+    "trade_russia": "russia_trade_dots/rf_exports_2023.xlsx",
+    "trade_world": "russia_trade_dots/tot_exports_2023.xlsx",
+    "exercises": "russia_exercises/joint_military_exercises_involving_russia.csv",
+    "idealpoints": "voeten_idealpoints/IdealpointsJuly2025.dta",
+}
+HAND_FILE = "security_ties_2022.csv"
+
+UN_GROUPS = (
+    "African",
+    "Asia-Pacific",
+    "Eastern European",
+    "Latin American and Caribbean",
+    "Western European and Others",
+)
+CAST = ("yes", "no", "abstain")
+HAND_VARIABLES = (
+    "csto_member",
+    "russian_base",
+    "wagner_presence",
+    "airspace_deconfliction",
+    "cis_member",
+    "eaeu_member",
+)
+VARIABLES = (
+    "arms_share_russia",
+    "arms_tiv_russia_log",
+    "alliance_russia",
+    "csto_member",
+    "russian_base",
+    "wagner_presence",
+    "airspace_deconfliction",
+    "cis_member",
+    "eaeu_member",
+    "exercises_russia",
+    "russian_military_leverage",
+    "ideal_2021",
+    "agree_russia",
+    "agree_usa",
+    "fh_total",
+    "polity2",
+    "gdp_pc_log",
+    "pop_log",
+    "trade_share_russia",
+    "dist_moscow_log",
+    "former_ussr",
+    "un_group",
+)
+SELF = "dyadic measure with Russia; not defined for Russia itself"
+
+HAND_SOURCE = "hand-coded from public sources, one per row (data/hand)"
+SIPRI_SOURCE = "SIPRI Arms Transfers Database, trade register (generated 12 Feb 2026)"
+
+
+@dataclass(frozen=True)
+class FeatureTables:
+    """The features table with its codebook and one row per missing value."""
+
+    features: pd.DataFrame
+    codebook: pd.DataFrame
+    missing: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Column:
+    values: pd.Series
+    reasons: pd.Series
+    definition: str
+    source: str
+    year: str
+    unit: str
+
+
+def _span(window) -> str:
+    first, last = window
+    return f"{first}-{last}"
+
+
+def _resolve_params(params: dict | None) -> dict:
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    unknown = sorted(set(params) - set(DEFAULT_PARAMS))
+    if unknown:
+        raise DataError(None, "features params", f"keys among {sorted(DEFAULT_PARAMS)}", unknown)
+    for key in ("arms_window", "exercises_window", "agreement_window"):
+        window = params[key]
+        if len(window) != 2 or window[0] > window[1]:
+            raise DataError(None, f"features params {key}", "[first_year, last_year]", window)
+    return params
+
+
+def members_at(countries: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
+    """UN members on a date: joined on or before it and not left by then."""
+    require_columns(
+        countries, ["iso3", "name", "un_group", "member_from", "member_to"], "countries"
+    )
+    require_unique(countries, ["iso3"], "countries")
+    start = pd.to_datetime(countries["member_from"])
+    end = pd.to_datetime(countries["member_to"])
+    members = countries.loc[(start <= date) & (end.isna() | (end > date))]
+    groups = set(members["un_group"]) - set(UN_GROUPS)
+    if groups:
+        raise DataError("countries", "un_group", f"one of {list(UN_GROUPS)}", sorted(groups))
+    return members.sort_values("iso3", ignore_index=True)
+
+
+def vote_agreement(
+    votes: pd.DataFrame, resolutions: pd.DataFrame, partner: str, first_year: int, last_year: int
+) -> pd.DataFrame:
+    """Share of recorded GA votes in the window on which a state voted as `partner` did.
+
+    Only votes where both cast yes, no or abstain count; an absence by either
+    side drops that vote from the denominator, since absence is not a stance.
+    """
+    require_columns(votes, ["res_id", "iso3", "vote"], "votes")
+    require_columns(resolutions, ["res_id", "body", "date"], "resolutions")
+    require_unique(votes, ["res_id", "iso3"], "votes")
+    years = pd.to_datetime(resolutions["date"]).dt.year
+    in_window = resolutions.loc[
+        (resolutions["body"] == "GA") & years.between(first_year, last_year)
+    ]
+    cast = votes.loc[votes["res_id"].isin(in_window["res_id"]) & votes["vote"].isin(CAST)]
+    theirs = cast.loc[cast["iso3"] == partner, ["res_id", "vote"]]
+    paired = cast.loc[cast["iso3"] != partner].merge(theirs, on="res_id", suffixes=("", "_partner"))
+    paired = paired.assign(same=paired["vote"] == paired["vote_partner"])
+    result = paired.groupby("iso3")["same"].agg(share="mean", n="size").reset_index()
+    result["share"] = result["share"].astype("float64")
+    return result
+
+
+def _column(values, reasons, definition, source, year, unit) -> _Column:
+    """A numeric column; `reasons` maps each state left missing to why."""
+    return _Column(
+        pd.Series(values, dtype="float64"),
+        pd.Series(reasons, dtype="object"),
+        definition,
+        source,
+        year,
+        unit,
+    )
+
+
+def _without_russia(values: pd.Series, reasons: dict) -> tuple[pd.Series, dict]:
+    values = values.copy()
+    if RUSSIA in values.index:
+        values[RUSSIA] = np.nan
+        reasons = {**reasons, RUSSIA: SELF}
+    return values, reasons
+
+
+def _arms(sipri: pd.DataFrame, iso3: pd.Index, window) -> dict:
+    first, last = window
+    period = sipri.loc[sipri["year"].between(first, last)]
+    total = period.groupby("recipient_iso3")["tiv"].sum().reindex(iso3)
+    russian = (
+        period.loc[period["supplier_iso3"] == RUSSIA]
+        .groupby("recipient_iso3")["tiv"]
+        .sum()
+        .reindex(iso3, fill_value=0.0)
+    )
+    share = (russian / total).where(total > 0)
+    reasons = {
+        state: f"no SIPRI major-arms deliveries {first}-{last}"
+        if pd.isna(total[state])
+        else f"SIPRI deliveries {first}-{last} all below 0.5 million TIV (recorded as 0)"
+        for state in iso3[share.isna()]
+    }
+    share, share_reasons = _without_russia(share, reasons)
+    tiv_log, tiv_reasons = _without_russia(np.log1p(russian), {})
+    span = _span(window)
+    return {
+        "arms_share_russia": _column(
+            share,
+            share_reasons,
+            "Russia's share of the state's major-arms imports (SIPRI TIV delivered); 0 if it "
+            "imported only from others, missing if it imported nothing",
+            SIPRI_SOURCE,
+            span,
+            "share (0-1)",
+        ),
+        "arms_tiv_russia_log": _column(
+            tiv_log,
+            tiv_reasons,
+            "log(1 + TIV of major arms delivered by Russia); 0 if none",
+            SIPRI_SOURCE,
+            span,
+            "log million TIV",
+        ),
+    }
+
+
+def _alliance(atop: pd.DataFrame, iso3: pd.Index, year: int) -> _Column:
+    pledges = atop.loc[(atop["year"] == year) & (atop["defense"] == 1)]
+    partners = set(pledges.loc[pledges["iso3_1"] == RUSSIA, "iso3_2"]) | set(
+        pledges.loc[pledges["iso3_2"] == RUSSIA, "iso3_1"]
+    )
+    pledged = pd.Series(iso3.isin(sorted(partners)), index=iso3).astype(float)
+    values, reasons = _without_russia(pledged, {})
+    return _column(
+        values,
+        reasons,
+        "ATOP defence pledge between the state and Russia (either direction)",
+        "ATOP v5.1 directed dyad-years (Leeds et al.), via peacesciencer",
+        str(year),
+        "0/1",
+    )
+
+
+HAND_DEFINITIONS = {
+    "csto_member": "member of the Collective Security Treaty Organization",
+    "russian_base": "Russian base or stationed forces on recognised territory, consented or "
+    "not (0.5 = ended or unconfirmed)",
+    "wagner_presence": "Wagner Group deployed before 2022 (0.5 = ended or unconfirmed)",
+    "airspace_deconfliction": "operations in airspace Russia controls under an arrangement with "
+    "Russia (1 = dependence, 0.5 = flight-safety deconfliction only)",
+    "cis_member": "member of the Commonwealth of Independent States (0.5 = associate)",
+    "eaeu_member": "member of the Eurasian Economic Union",
+}
+
+
+def _hand(ties: pd.DataFrame, iso3: pd.Index) -> dict:
+    wide = security_ties_wide(ties, iso3).set_index("iso3")
+    return {
+        name: _column(
+            wide[name],
+            {},
+            HAND_DEFINITIONS[name] + "; no row = 0",
+            HAND_SOURCE,
+            "before 24 Feb 2022",
+            "0/0.5/1",
+        )
+        for name in HAND_VARIABLES
+    }
+
+
+def _exercises(exercises: pd.DataFrame, iso3: pd.Index, window) -> _Column:
+    first, last = window
+    counts = exercises.loc[exercises["year"].between(first, last)].groupby("iso3").size()
+    values, reasons = _without_russia(counts.reindex(iso3, fill_value=0).astype(float), {})
+    return _column(
+        values,
+        reasons,
+        "number of joint military exercises with Russia listing the state as a participant",
+        "Joint military exercises involving Russia (compilation citing the Russian MoD)",
+        _span(window),
+        "count",
+    )
+
+
+def _leverage(columns: dict, iso3: pd.Index, threshold: float) -> _Column:
+    def flag(name: str, cut: float) -> pd.Series:
+        return columns[name].values.reindex(iso3) >= cut
+
+    arms = columns["arms_share_russia"].values.reindex(iso3)
+    lever = (
+        flag("alliance_russia", 1)
+        | flag("csto_member", 1)
+        | flag("russian_base", 1)
+        | flag("wagner_presence", 1)
+        | flag("airspace_deconfliction", 1)
+        | (arms.notna() & (arms >= threshold))
+    )
+    values, reasons = _without_russia(lever.astype(float), {})
+    return _column(
+        values,
+        reasons,
+        "1 if ATOP defence pledge, CSTO, Russian base, Wagner or airspace dependence (each = 1), "
+        f"or Russian arms share >= {threshold:g}",
+        "derived from the variables above",
+        "as components",
+        "0/1",
+    )
+
+
+def _agreement(votes, resolutions, iso3: pd.Index, partner: str, label: str, window) -> _Column:
+    first, last = window
+    agreement = vote_agreement(votes, resolutions, partner, first, last).set_index("iso3")
+    values = agreement["share"].reindex(iso3)
+    reasons = {
+        state: f"no recorded GA vote {first}-{last} on which both it and {label} voted "
+        "yes/no/abstain"
+        for state in iso3[values.isna()]
+    }
+    if partner in iso3:
+        reasons[partner] = f"agreement with {label}; not defined for {label} itself"
+    return _column(
+        values,
+        reasons,
+        f"share of recorded GA votes on which the state voted as {label} did (yes/no/abstain; "
+        "votes where either was absent excluded)",
+        "votes and resolutions tables of this project (Voeten et al.; UN resolution extracts)",
+        _span(window),
+        "share (0-1)",
+    )
+
+
+def _lookup(table: pd.DataFrame, iso3: pd.Index, column: str, absent: str, empty: str):
+    """Values by state, with `absent` for states without a row and `empty` for blank cells."""
+    values = table.set_index("iso3")[column].reindex(iso3)
+    present = iso3.isin(table["iso3"])
+    reasons = {
+        state: empty if has_row else absent
+        for state, has_row in zip(iso3, present, strict=True)
+        if pd.isna(values[state])
+    }
+    return values, reasons
+
+
+POLITY_SPECIAL_CODES = {
+    -66: "interruption: foreign occupation or collapse",
+    -77: "interregnum",
+    -88: "transition",
+}
+
+
+def _polity(polity: pd.DataFrame, iso3: pd.Index, year: int) -> _Column:
+    rows = polity.loc[polity["year"] == year].set_index("iso3")
+    values = rows["polity2"].reindex(iso3)
+    reasons = {}
+    for state in iso3[values.isna()]:
+        if state in rows.index:
+            code = int(rows.at[state, "polity"])
+            label = POLITY_SPECIAL_CODES.get(code, "no polity2")
+            reasons[state] = f"Polity5 codes {year} as {code} ({label}); polity2 empty"
+        else:
+            reasons[state] = f"not in Polity5 for {year} (covers states above 500,000 people)"
+    return _column(
+        values,
+        reasons,
+        "Polity5 combined polity score (polity2)",
+        "Polity5 (Marshall & Gurr), p5v2018.csv",
+        str(year),
+        "-10 to 10",
+    )
+
+
+def _wdi(gdp: pd.DataFrame, population: pd.DataFrame, iso3: pd.Index, year: int) -> dict:
+    gdp_y = gdp.loc[gdp["year"] == year]
+    pop_y = population.loc[population["year"] == year]
+    gdp_values, gdp_reasons = _lookup(
+        gdp_y, iso3, "gdp", f"no WDI GDP for {year}", f"WDI GDP for {year} blank"
+    )
+    pop_values, pop_reasons = _lookup(
+        pop_y, iso3, "population", f"no WDI population for {year}", f"WDI population {year} blank"
+    )
+    gdp_pc_reasons = {
+        state: gdp_reasons.get(state) or pop_reasons[state]
+        for state in iso3
+        if state in gdp_reasons or state in pop_reasons
+    }
+    source = "World Bank WDI (NY.GDP.MKTP.CD, SP.POP.TOTL)"
+    return {
+        "gdp_pc_log": _column(
+            np.log(gdp_values / pop_values),
+            gdp_pc_reasons,
+            "log GDP per capita (GDP in current US$ / population)",
+            source,
+            str(year),
+            "log US$",
+        ),
+        "pop_log": _column(
+            np.log(pop_values), pop_reasons, "log population", source, str(year), "log persons"
+        ),
+    }
+
+
+TRADE_PARTS = {
+    "russia_exports_to": "Russia's exports to it",
+    "russia_imports_from": "Russia's imports from it",
+    "partner_imports": "its imports (world exports to it)",
+    "partner_exports": "its exports (world imports from it)",
+}
+
+
+def _trade(trade: pd.DataFrame, iso3: pd.Index, year: int) -> _Column:
+    rows = trade.loc[trade["year"] == year].set_index("iso3").reindex(iso3)
+    share = (rows["russia_exports_to"] + rows["russia_imports_from"]) / (
+        rows["partner_imports"] + rows["partner_exports"]
+    )
+    reasons = {}
+    for state in iso3[share.isna()]:
+        if rows.loc[state].isna().all():
+            reasons[state] = f"no IMF DOTS-layout trade row for {year}"
+        else:
+            blank = [text for part, text in TRADE_PARTS.items() if pd.isna(rows.at[state, part])]
+            reasons[state] = f"DOTS-layout cell blank for {year}: " + "; ".join(blank)
+    share, reasons = _without_russia(share, reasons)
+    return _column(
+        share,
+        reasons,
+        "(Russia's exports to the state + Russia's imports from it) / the state's total trade "
+        "(world's exports to it + world's imports from it)",
+        "IMF DOTS layout (russia_trade_dots; provenance not stated upstream, secondary source)",
+        str(year),
+        "share (0-1)",
+    )
+
+
+def _distance(cepii: pd.DataFrame, capitals: pd.DataFrame, iso3: pd.Index) -> _Column:
+    to_moscow = cepii.loc[cepii["iso_d"] == RUSSIA].set_index("iso_o")["distcap"].reindex(iso3)
+    moscow = capitals.loc[capitals["iso3"] == RUSSIA].iloc[0]
+    cow_km = pd.Series(
+        great_circle_km(capitals["lat"], capitals["lon"], moscow["lat"], moscow["lon"]),
+        index=capitals["iso3"].to_numpy(),
+    ).reindex(iso3)
+    fallback = to_moscow.isna() & cow_km.notna()
+    km = to_moscow.where(~fallback, cow_km)
+    reasons = {state: "no capital in CEPII GeoDist or COW capitals" for state in iso3[km.isna()]}
+    values, reasons = _without_russia(np.log(km), reasons)
+    filled = ", ".join(iso3[fallback & (iso3 != RUSSIA)])
+    return _column(
+        values,
+        reasons,
+        "log great-circle distance between the state's capital and Moscow",
+        f"CEPII GeoDist distcap (Mayer & Zignago 2011); COW capitals for states CEPII lacks "
+        f"({filled})",
+        "CEPII capitals; COW capitals at the reference date",
+        "log km",
+    )
+
+
+def _security(files: dict, mapper: CountryMapper, hand_dir: Path, iso3: pd.Index, params: dict):
+    columns = _arms(read_sipri(files["sipri"], mapper), iso3, params["arms_window"])
+    atop_year = params["atop_year"]
+    atop = read_atop(files["atop"], mapper, atop_year, atop_year)
+    columns["alliance_russia"] = _alliance(atop, iso3, atop_year)
+    columns.update(_hand(read_security_ties(hand_dir / HAND_FILE, mapper), iso3))
+    exercises = read_exercises(files["exercises"], mapper)
+    columns["exercises_russia"] = _exercises(exercises, iso3, params["exercises_window"])
+    threshold = params["leverage_arms_threshold"]
+    columns["russian_military_leverage"] = _leverage(columns, iso3, threshold)
+    return columns
+
+
+def _alignment(files: dict, mapper: CountryMapper, votes, resolutions, iso3, params: dict):
+    year = params["ideal_year"]
+    ideal = read_idealpoints(files["idealpoints"], mapper)
+    ideal = ideal.loc[ideal["year"] == year]
+    values, reasons = _lookup(
+        ideal, iso3, "ideal_point", f"no ideal point for {year}", f"ideal point {year} empty"
+    )
+    window = params["agreement_window"]
+    return {
+        "ideal_2021": _column(
+            values,
+            reasons,
+            "UNGA ideal point from all recorded votes (idealpointall)",
+            "Bailey, Strezhnev & Voeten (2017), July 2025 release",
+            str(year),
+            "ideal point",
+        ),
+        "agree_russia": _agreement(votes, resolutions, iso3, RUSSIA, "Russia", window),
+        "agree_usa": _agreement(votes, resolutions, iso3, USA, "the United States", window),
+    }
+
+
+def _freedom_house(fh: pd.DataFrame, iso3: pd.Index, edition: int) -> _Column:
+    values, reasons = _lookup(
+        fh.loc[fh["edition"] == edition],
+        iso3,
+        "total",
+        f"not rated as a country in Freedom in the World {edition}",
+        f"no total score in Freedom in the World {edition}",
+    )
+    return _column(
+        values,
+        reasons,
+        "Freedom in the World aggregate score (political rights + civil liberties)",
+        f"Freedom House, Freedom in the World {edition} edition (All_data_FIW_2013-2024.xlsx)",
+        str(edition - 1),
+        "0-100",
+    )
+
+
+def _controls(files: dict, mapper: CountryMapper, members: pd.DataFrame, iso3, params: dict):
+    reference = pd.Timestamp(params["reference_year"], 12, 31)
+    polity_year = params["polity_year"]
+    columns = {
+        "fh_total": _freedom_house(
+            read_freedom_house(files["freedom_house"], mapper), iso3, params["fh_edition"]
+        ),
+        "polity2": _polity(
+            read_polity(files["polity"], mapper, polity_year, polity_year), iso3, polity_year
+        ),
+    }
+    gdp = read_wdi(files["wdi_gdp"], mapper, "gdp")
+    population = read_wdi(files["wdi_population"], mapper, "population")
+    columns.update(_wdi(gdp, population, iso3, params["wdi_year"]))
+    trade = read_russia_trade(files["trade_russia"], files["trade_world"], mapper)
+    columns["trade_share_russia"] = _trade(trade, iso3, params["trade_year"])
+    columns["dist_moscow_log"] = _distance(
+        read_cepii_distances(files["cepii"], mapper),
+        read_cow_capitals(files["cow_capitals"], mapper, reference),
+        iso3,
+    )
+    columns["former_ussr"] = _column(
+        pd.Series(iso3.isin(sorted(FORMER_USSR)), index=iso3).astype(float),
+        {},
+        "one of the 15 Soviet republics independent in 1991 (Russia included)",
+        "explicit list of the 15 republics, checked against the COW state system",
+        "1991",
+        "0/1",
+    )
+    columns["un_group"] = _Column(
+        pd.Series(members["un_group"].to_numpy(), index=iso3, dtype="object"),
+        pd.Series(dtype="object"),
+        "UN regional group",
+        "UN regional groups list (data/hand), via the countries table",
+        "current",
+        "category",
+    )
+    return columns
+
+
+def build_features(
+    countries: pd.DataFrame,
+    votes: pd.DataFrame,
+    resolutions: pd.DataFrame,
+    raw_dir: Path,
+    params: dict | None = None,
+    *,
+    hand_dir: Path | None = None,
+) -> FeatureTables:
+    """Covariates for the UN members at the end of `reference_year`, with codebook and gaps.
+
+    `raw_dir` is data/raw (files in RAW_FILES); `hand_dir` defaults to its
+    sibling data/hand. `params` overrides DEFAULT_PARAMS key by key.
+    """
+    params = _resolve_params(params)
+    raw_dir = Path(raw_dir)
+    hand_dir = Path(hand_dir) if hand_dir is not None else raw_dir.parent / "hand"
+    files = {key: raw_dir / relative for key, relative in RAW_FILES.items()}
+    mapper = country_mapper(files["codelist"])
+    members = members_at(countries, pd.Timestamp(params["reference_year"], 12, 31))
+    iso3 = pd.Index(members["iso3"], name="iso3")
+    columns = {
+        **_security(files, mapper, hand_dir, iso3, params),
+        **_alignment(files, mapper, votes, resolutions, iso3, params),
+        **_controls(files, mapper, members, iso3, params),
+    }
+    features = pd.DataFrame(
+        {
+            "iso3": iso3,
+            "name": members["name"].to_numpy(),
+            "reference_year": params["reference_year"],
+        }
+    )
+    missing = []
+    for name in VARIABLES:
+        values = columns[name].values.reindex(iso3)
+        reasons = columns[name].reasons.reindex(iso3)
+        unexplained = iso3[values.isna() & reasons.isna()].tolist()
+        if unexplained:
+            raise RuntimeError(f"{name}: missing values without a stated reason: {unexplained}")
+        features[name] = values.to_numpy()
+        missing += [(state, name, reasons[state]) for state in iso3[values.isna()]]
+    missing = pd.DataFrame(missing, columns=["iso3", "variable", "reason"])
+    missing.insert(1, "name", missing["iso3"].map(dict(zip(iso3, members["name"], strict=True))))
+    return FeatureTables(features, _codebook(features, columns), missing)
+
+
+def _codebook(features: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    rows = []
+    for name in VARIABLES:
+        column, values = columns[name], features[name]
+        numeric = pd.api.types.is_numeric_dtype(values)
+        rows.append(
+            {
+                "variable": name,
+                "definition": column.definition,
+                "source": column.source,
+                "year": column.year,
+                "unit": column.unit,
+                "n_nonmissing": int(values.notna().sum()),
+                "min": values.min() if numeric else np.nan,
+                "median": values.median() if numeric else np.nan,
+                "max": values.max() if numeric else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+
+
+def latex_escape(text: object) -> str:
+    return "".join(LATEX_SPECIALS.get(char, char) for char in str(text))
+
+
+def _number(value: float) -> str:
+    return "" if pd.isna(value) else f"${value:.3g}$"
+
+
+def codebook_latex(codebook: pd.DataFrame) -> str:
+    """Booktabs longtable of the codebook for the appendix (needs longtable, booktabs, array).
+
+    Name, definition and unit share one column and source and period another, so
+    the table fits the text width of a portrait page.
+    """
+    ragged = r">{\raggedright\arraybackslash}"
+    header = r"Variable, definition [unit] & Source (period) & N & Min & Median & Max \\"
+    lines = [
+        r"\begingroup",
+        r"\footnotesize",
+        r"\setlength{\tabcolsep}{3pt}",
+        rf"\begin{{longtable}}{{@{{}}{ragged}p{{0.36\linewidth}}{ragged}p{{0.26\linewidth}}rrrr@{{}}}}",
+        r"\caption{Codebook of country-level covariates}\label{tab:codebook}\\",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endfirsthead",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endhead",
+        r"\bottomrule",
+        r"\endfoot",
+    ]
+    for row in codebook.itertuples(index=False):
+        cells = [
+            rf"\texttt{{{latex_escape(row.variable)}}}\newline "
+            f"{latex_escape(row.definition)} [{latex_escape(row.unit)}]",
+            f"{latex_escape(row.source)} ({latex_escape(row.year)})",
+            str(row.n_nonmissing),
+            _number(row.min),
+            _number(row.median),
+            _number(row.max),
+        ]
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\end{longtable}", r"\endgroup", ""]
+    return "\n".join(lines)

@@ -1,0 +1,510 @@
+"""The paper's figures: each takes tidy tables and returns a Figure; `style.save_figure` writes it.
+
+No function here reads or writes files, so a figure can be rebuilt from any
+table with the documented columns, including the small synthetic ones the
+tests use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
+from matplotlib.ticker import PercentFormatter
+
+from abstention.errors import DataError
+from abstention.labels import label
+from abstention.style import (
+    COSPONSOR_COLOUR,
+    COSPONSOR_EDGE,
+    COSPONSOR_HATCH,
+    FOCAL_COLOUR,
+    FULL_WIDTH,
+    NO_DATA_COLOUR,
+    SERIES_COLOURS,
+    SERIES_MARKERS,
+    SINGLE_COLUMN,
+    VOTE_COLOURS,
+    VOTE_LABELS,
+    VOTE_MARKERS,
+    VOTE_ORDER,
+    styled,
+)
+
+INVASION_DATE = pd.Timestamp("2022-02-24")
+SHARE_VARIABLES = frozenset({"arms_share_russia", "trade_share_russia"})
+MAP_SOUTH_LIMIT = -58.0  # degrees latitude: crops Antarctica, which casts no vote
+
+
+def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    columns = list(columns)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise DataError(None, what, f"columns {columns}", f"missing {missing}")
+    if "vote" in columns:
+        unknown = sorted(map(str, table.loc[~table["vote"].isin(VOTE_ORDER), "vote"].unique()))
+        if unknown:
+            raise DataError(None, f"{what}.vote", f"one of {list(VOTE_ORDER)}", unknown)
+
+
+def _in_order(values: pd.Series) -> list:
+    """Categories in their declared order if categorical, otherwise in order of appearance."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [c for c in values.cat.categories if (values == c).any()]
+    return list(dict.fromkeys(values))
+
+
+def _resolutions(panel: pd.DataFrame) -> pd.DataFrame:
+    """One row per resolution, in date order, with a short axis label."""
+    res = panel[["res_id", "symbol", "date"]].drop_duplicates("res_id")
+    res = res.assign(date=pd.to_datetime(res["date"])).sort_values(["date", "symbol"])
+    return res.assign(short=res["symbol"].str.replace(r"^A/RES/", "", regex=True)).reset_index(
+        drop=True
+    )
+
+
+def _resolution_axis(ax: Axes, res: pd.DataFrame) -> None:
+    ax.set_xticks(
+        np.arange(len(res)),
+        [f"{row.short}\n{row.date:%b %Y}" for row in res.itertuples(index=False)],
+    )
+    ax.set_xlim(-0.5, len(res) - 0.5)
+    ax.tick_params(axis="x", length=0)
+
+
+def _series(i: int) -> dict[str, str]:
+    """Colour and marker of the i-th line that is not a vote category (model, group)."""
+    return {
+        "color": SERIES_COLOURS[i % len(SERIES_COLOURS)],
+        "marker": SERIES_MARKERS[i % len(SERIES_MARKERS)],
+    }
+
+
+def _as_percent(axis: Axis) -> None:
+    """Shares and probabilities are stored as 0..1 and read as percentages."""
+    axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def _text_colour(background: str) -> str:
+    """Black or white, whichever reads better on the background (WCAG relative luminance)."""
+    channels = np.array(to_rgb(background))
+    linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return "black" if linear @ np.array([0.2126, 0.7152, 0.0722]) > 0.179 else "white"
+
+
+def _equal_earth(lonlat: np.ndarray) -> np.ndarray:
+    """Equal Earth projection (Savric, Patterson & Jenny 2018): equal-area, needs no GIS library."""
+    a1, a2, a3, a4 = 1.340264, -0.081106, 0.000893, 0.003796
+    lam = np.radians(lonlat[:, 0])
+    theta = np.arcsin(np.sqrt(3) / 2 * np.sin(np.radians(lonlat[:, 1])))
+    t2 = theta**2
+    t6 = t2**3
+    slope = a1 + 3 * a2 * t2 + 7 * a3 * t6 + 9 * a4 * t6 * t2
+    x = 2 * np.sqrt(3) * lam * np.cos(theta) / (3 * slope)
+    y = theta * (a4 * t6 * t2 + a3 * t6 + a2 * t2 + a1)
+    return np.column_stack([x, y])
+
+
+def _clip_longitude(ring: np.ndarray, limit: float, keep_east: bool) -> np.ndarray:
+    """Sutherland-Hodgman clip of a ring to one side of a meridian (a straight line in lon/lat)."""
+    inside = ring[:, 0] >= limit if keep_east else ring[:, 0] <= limit
+    following = np.roll(ring, -1, axis=0)
+    clipped = []
+    for point, after, is_in, after_in in zip(
+        ring, following, inside, np.roll(inside, -1), strict=True
+    ):
+        if is_in:
+            clipped.append(point)
+        if is_in != after_in:
+            share = (limit - point[0]) / (after[0] - point[0])
+            clipped.append(point + share * (after - point))
+    return np.array(clipped).reshape(-1, 2)
+
+
+def _cut_at_antimeridian(ring: np.ndarray) -> list[np.ndarray]:
+    """Rings stitched across 180 degrees (Chukotka, Fiji) split into pieces a flat map can draw."""
+    if not (np.abs(np.diff(ring[:, 0])) > 180).any():
+        return [ring]
+    unwrapped = ring.copy()
+    unwrapped[:, 0] = np.unwrap(ring[:, 0], period=360)
+    pieces = []
+    for shift in (-360.0, 0.0, 360.0):
+        piece = unwrapped + [shift, 0.0]
+        piece = _clip_longitude(_clip_longitude(piece, -180.0, True), 180.0, False)
+        if len(piece) >= 3:
+            pieces.append(piece)
+    return pieces
+
+
+def _country_path(polygons: Sequence[Sequence[np.ndarray]]) -> MplPath:
+    rings = [
+        MplPath(_equal_earth(piece), closed=True)
+        for rings in polygons
+        for ring in rings
+        for piece in _cut_at_antimeridian(ring)
+    ]
+    return MplPath.make_compound_path(*rings)
+
+
+@styled
+def world_map_es11_1(polygons: pd.DataFrame, panel_es11_1: pd.DataFrame) -> Figure:
+    """Map of the ES-11/1 vote, co-sponsors hatched.
+
+    `polygons` is `readers.natural_earth.read_country_polygons` output (iso3, polygons);
+    `panel_es11_1` has one row per member state: iso3, vote, cosponsor. Outlines with
+    no row (non-members, territories, outlines without an ISO code) are drawn grey.
+    """
+    _require(polygons, ["iso3", "polygons"], "polygons")
+    _require(panel_es11_1, ["iso3", "vote", "cosponsor"], "panel_es11_1")
+    repeated = sorted(panel_es11_1.loc[panel_es11_1["iso3"].duplicated(), "iso3"].unique())
+    if repeated:
+        raise DataError(None, "panel_es11_1.iso3", "one row per member state", repeated)
+    votes = panel_es11_1.set_index("iso3")
+    shapes = polygons.assign(
+        vote=polygons["iso3"].map(votes["vote"]).fillna("no data"),
+        cosponsor=polygons["iso3"].map(votes["cosponsor"]).fillna(0).astype(bool),
+        path=polygons["polygons"].map(_country_path),
+    )
+    fig = Figure(figsize=(FULL_WIDTH, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    fills = {"no data": NO_DATA_COLOUR} | VOTE_COLOURS
+    for vote, colour in fills.items():
+        paths = shapes.loc[shapes["vote"] == vote, "path"]
+        if not paths.empty:
+            ax.add_collection(
+                PatchCollection(
+                    [PathPatch(p) for p in paths],
+                    facecolor=colour,
+                    edgecolor="white",
+                    linewidth=0.2,
+                )
+            )
+    hatched = {"edgecolor": COSPONSOR_EDGE, "hatch": COSPONSOR_HATCH, "linewidth": 0.3}
+    sponsors = shapes.loc[shapes["cosponsor"], "path"]
+    if not sponsors.empty:
+        ax.add_collection(
+            PatchCollection([PathPatch(p) for p in sponsors], facecolor="none", **hatched)
+        )
+    corner = _equal_earth(np.array([[180.0, 0.0], [0.0, MAP_SOUTH_LIMIT], [0.0, 90.0]]))
+    ax.set_xlim(-corner[0, 0], corner[0, 0])
+    ax.set_ylim(corner[1, 1], corner[2, 1])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    counts = panel_es11_1["vote"].value_counts()
+    handles = [
+        Patch(facecolor=VOTE_COLOURS[v], label=f"{VOTE_LABELS[v]} ({counts.get(v, 0)})")
+        for v in VOTE_ORDER
+    ]
+    handles += [
+        Patch(
+            facecolor="white",
+            **hatched,
+            label=f"Co-sponsor ({int(panel_es11_1['cosponsor'].sum())})",
+        ),
+        Patch(facecolor=NO_DATA_COLOUR, label="Not a member or no vote data"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3)
+    return fig
+
+
+@styled
+def vote_counts_by_resolution(panel: pd.DataFrame) -> Figure:
+    """Stacked vote counts per resolution, with the number of co-sponsors beside each stack.
+
+    `panel`: one row per member state x resolution: res_id, symbol, date, vote, cosponsor.
+    """
+    _require(panel, ["res_id", "symbol", "date", "vote", "cosponsor"], "panel")
+    res = _resolutions(panel)
+    counts = pd.crosstab(panel["res_id"], panel["vote"]).reindex(
+        index=res["res_id"], columns=list(VOTE_ORDER), fill_value=0
+    )
+    sponsors = panel.groupby("res_id")["cosponsor"].sum().reindex(res["res_id"], fill_value=0)
+    fig = Figure(figsize=(FULL_WIDTH, 3.0), layout="constrained")
+    ax = fig.add_subplot()
+    x = np.arange(len(res))
+    width = 0.38
+    bottom = np.zeros(len(res))
+    for vote in VOTE_ORDER:
+        heights = counts[vote].to_numpy()
+        bars = ax.bar(
+            x - width / 2,
+            heights,
+            width,
+            bottom=bottom,
+            color=VOTE_COLOURS[vote],
+            label=VOTE_LABELS[vote],
+        )
+        ax.bar_label(
+            bars,
+            labels=[str(h) if h >= 12 else "" for h in heights],
+            label_type="center",
+            fontsize=6,
+            color=_text_colour(VOTE_COLOURS[vote]),
+        )
+        bottom += heights
+    bars = ax.bar(
+        x + width / 2, sponsors.to_numpy(), width, color=COSPONSOR_COLOUR, label="Co-sponsors"
+    )
+    ax.bar_label(bars, padding=1, fontsize=6)
+    _resolution_axis(ax, res)
+    ax.set_ylabel("Member states")
+    fig.legend(loc="outside upper center", ncols=5)
+    return fig
+
+
+@styled
+def alignment_vs_arms(panel_es11_1: pd.DataFrame, label_iso3: list[str]) -> Figure:
+    """Prior alignment against Russian arms share, one marker per ES-11/1 vote.
+
+    `panel_es11_1`: iso3, name, vote, arms_share_russia, ideal_2021. States with
+    either value missing are not drawn (and not labelled); a label for a state
+    absent from the table is an error.
+    """
+    x_name, y_name = "arms_share_russia", "ideal_2021"
+    _require(panel_es11_1, ["iso3", "name", "vote", x_name, y_name], "panel_es11_1")
+    unknown = sorted(set(label_iso3) - set(panel_es11_1["iso3"]))
+    if unknown:
+        raise DataError(None, "label_iso3", "ISO3 codes present in panel_es11_1", unknown)
+    data = panel_es11_1.dropna(subset=[x_name, y_name])
+    fig = Figure(figsize=(FULL_WIDTH, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    for vote in VOTE_ORDER:
+        group = data[data["vote"] == vote]
+        if group.empty:
+            continue
+        ax.scatter(
+            group[x_name],
+            group[y_name],
+            s=16,
+            color=VOTE_COLOURS[vote],
+            marker=VOTE_MARKERS[vote],
+            edgecolors="white",
+            linewidths=0.3,
+            alpha=0.85,
+            label=f"{VOTE_LABELS[vote]} ({len(group)})",
+        )
+    for row in data[data["iso3"].isin(label_iso3)].itertuples(index=False):
+        ax.annotate(
+            row.name,
+            (getattr(row, x_name), getattr(row, y_name)),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=6,
+        )
+    if x_name in SHARE_VARIABLES:
+        _as_percent(ax.xaxis)
+    ax.set_xlabel(label(x_name))
+    ax.set_ylabel(label(y_name))
+    fig.legend(title="ES-11/1 vote", loc="outside right upper")
+    return fig
+
+
+@styled
+def marginal_effects(margins: pd.DataFrame) -> Figure:
+    """Average marginal effects with intervals, terms down the side, one marker per model.
+
+    `margins`: model, term, estimate, ci_low, ci_high, and optionally equation
+    (one panel per equation, e.g. the outcomes of a multinomial model; a missing
+    equation is the single outcome of a binary model).
+    """
+    _require(margins, ["model", "term", "estimate", "ci_low", "ci_high"], "margins")
+    equation = margins["equation"] if "equation" in margins else pd.Series("", margins.index)
+    data = margins.assign(equation=equation.fillna("").astype(str))
+    equations = _in_order(data["equation"])
+    terms = _in_order(data["term"])
+    models = _in_order(data["model"])
+    position = {term: i for i, term in enumerate(terms)}
+    step = min(0.8 / len(models), 0.2)
+    offsets = (np.arange(len(models)) - (len(models) - 1) / 2) * step
+    width = FULL_WIDTH if len(equations) > 1 else SINGLE_COLUMN * 1.6
+    fig = Figure(figsize=(width, 0.9 + 0.3 * len(terms)), layout="constrained")
+    axes = fig.subplots(1, len(equations), sharey=True, squeeze=False)[0]
+    handles = {}
+    for ax, eq in zip(axes, equations, strict=True):
+        for i, model in enumerate(models):
+            rows = data[(data["equation"] == eq) & (data["model"] == model)]
+            if rows.empty:
+                continue
+            handles[model] = ax.errorbar(
+                rows["estimate"],
+                rows["term"].map(position) + offsets[i],
+                xerr=[rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]],
+                **_series(i),
+                linestyle="none",
+                markersize=3.5,
+                elinewidth=1.0,
+                capsize=0,
+                label=model,
+            )
+        ax.axvline(0, color="#777777", linewidth=0.6, linestyle=":")
+        ax.set_title(eq)
+        ax.set_xlabel("Average marginal effect")
+        ax.grid(axis="x")
+    axes[0].set_yticks(np.arange(len(terms)), [label(t) for t in terms])
+    axes[0].set_ylim(len(terms) - 0.5, -0.5)
+    fig.legend(
+        [handles[m] for m in models if m in handles],
+        [m for m in models if m in handles],
+        loc="outside lower center",
+        ncols=min(len(models), 3),
+    )
+    return fig
+
+
+@styled
+def predicted_not_yes_curve(
+    curve: pd.DataFrame, rug: Iterable[float] | None = None, x: str = "arms_share_russia"
+) -> Figure:
+    """Predicted probability of not voting yes over one predictor, with its confidence band.
+
+    `curve`: the predictor column `x` (a grid), prob, ci_low, ci_high. `rug`: observed
+    values of the predictor, drawn as ticks along the bottom to show where data are thin.
+    """
+    _require(curve, [x, "prob", "ci_low", "ci_high"], "curve")
+    data = curve.sort_values(x)
+    colour = SERIES_COLOURS[0]
+    fig = Figure(figsize=(SINGLE_COLUMN, 2.6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.fill_between(data[x], data["ci_low"], data["ci_high"], color=colour, alpha=0.25, linewidth=0)
+    ax.plot(data[x], data["prob"], color=colour)
+    if rug is not None:
+        values = np.asarray(list(rug), dtype=float)
+        ax.vlines(
+            values[~np.isnan(values)],
+            0,
+            0.04,
+            transform=ax.get_xaxis_transform(),
+            color=FOCAL_COLOUR,
+            linewidth=0.4,
+            alpha=0.6,
+        )
+    ax.set_ylim(0, 1)
+    if x in SHARE_VARIABLES:
+        _as_percent(ax.xaxis)
+    _as_percent(ax.yaxis)
+    ax.set_xlabel(label(x))
+    ax.set_ylabel("Pr(did not vote yes)")
+    return fig
+
+
+@styled
+def israel_path(panel: pd.DataFrame, peers: dict[str, list[str]], focal: str = "ISR") -> Figure:
+    """The focal state's vote and co-sponsorship per resolution against its peer groups.
+
+    `panel`: iso3, name, res_id, symbol, date, vote, cosponsor. `peers` maps a group
+    name to its ISO3 codes; the focal state is left out of every group's share.
+    The focal state's points are 1 (voted yes / co-sponsored) or 0, coloured by vote.
+    """
+    _require(panel, ["iso3", "name", "res_id", "symbol", "date", "vote", "cosponsor"], "panel")
+    res = _resolutions(panel)
+    focal_rows = panel[panel["iso3"] == focal].set_index("res_id").reindex(res["res_id"])
+    if focal_rows["vote"].isna().any():
+        missing = res.loc[focal_rows["vote"].isna().to_numpy(), "symbol"].tolist()
+        raise DataError(None, f"panel[iso3 == {focal!r}]", "a row for every resolution", missing)
+    focal_name = str(focal_rows["name"].iloc[0])
+    x = np.arange(len(res))
+    fig = Figure(figsize=(FULL_WIDTH, 2.9), layout="constrained")
+    ax_yes, ax_cos = fig.subplots(1, 2, sharey=True)
+    for i, (group, members) in enumerate(peers.items()):
+        rows = panel[panel["iso3"].isin(set(members) - {focal})]
+        if rows.empty:
+            raise DataError(None, f"peers[{group!r}]", "member states present in panel", members)
+        shares = (
+            rows.assign(yes=rows["vote"].eq("yes"))
+            .groupby("res_id")[["yes", "cosponsor"]]
+            .mean()
+            .reindex(res["res_id"])
+        )
+        line = _series(i) | {"markersize": 3.5, "label": f"{group} (n = {rows['iso3'].nunique()})"}
+        ax_yes.plot(x, shares["yes"].to_numpy(), **line)
+        ax_cos.plot(x, shares["cosponsor"].to_numpy(), **line)
+    focal_yes = focal_rows["vote"].eq("yes").astype(float).to_numpy()
+    ax_yes.plot(x, focal_yes, color=FOCAL_COLOUR, linewidth=0.8, zorder=3)
+    for vote in VOTE_ORDER:
+        at = focal_rows["vote"].eq(vote).to_numpy()
+        if at.any():
+            ax_yes.scatter(
+                x[at],
+                focal_yes[at],
+                s=36,
+                color=VOTE_COLOURS[vote],
+                marker=VOTE_MARKERS[vote],
+                edgecolors=FOCAL_COLOUR,
+                linewidths=0.6,
+                zorder=4,
+                label=f"{focal_name}: {VOTE_LABELS[vote].lower()}",
+            )
+    ax_cos.plot(
+        x,
+        focal_rows["cosponsor"].astype(float).to_numpy(),
+        color=FOCAL_COLOUR,
+        marker="o",
+        markersize=4,
+        linewidth=0.8,
+        zorder=3,
+        label=focal_name,
+    )
+    for ax, title in ((ax_yes, "Voted yes"), (ax_cos, "Co-sponsored")):
+        _resolution_axis(ax, res)
+        ax.set_title(title)
+        ax.set_ylim(-0.05, 1.05)
+        _as_percent(ax.yaxis)
+    ax_yes.set_ylabel("Share of group")
+    fig.legend(*ax_yes.get_legend_handles_labels(), loc="outside lower center", ncols=4)
+    return fig
+
+
+@styled
+def abstention_over_time(votes_long: pd.DataFrame) -> Figure:
+    """Share of each security-tie group abstaining or absent on every Ukraine vote.
+
+    `votes_long`: iso3, res_id, symbol, date, vote, tie_group (one row per member
+    state x vote; a categorical tie_group fixes the legend order).
+    """
+    _require(votes_long, ["iso3", "res_id", "symbol", "date", "vote", "tie_group"], "votes_long")
+    data = votes_long.assign(
+        date=pd.to_datetime(votes_long["date"]),
+        withheld=votes_long["vote"].isin(["abstain", "absent"]),
+    )
+    fig = Figure(figsize=(FULL_WIDTH, 2.8), layout="constrained")
+    ax = fig.add_subplot()
+    for i, group in enumerate(_in_order(data["tie_group"])):
+        rows = data[data["tie_group"] == group]
+        share = rows.groupby(["date", "res_id"], as_index=False)["withheld"].mean()
+        ax.plot(
+            share["date"],
+            share["withheld"],
+            **_series(i),
+            markersize=3.5,
+            linewidth=0.8,
+            alpha=0.9,
+            label=f"{group} (n = {rows['iso3'].nunique()})",
+        )
+    ax.axvline(INVASION_DATE, color="#777777", linewidth=0.7, linestyle=":")
+    ax.annotate(
+        "Full-scale invasion",
+        (INVASION_DATE, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(-3, 0),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=6,
+        color="#555555",
+    )
+    ax.set_ylim(0, 1)
+    _as_percent(ax.yaxis)
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.set_ylabel("Abstained or absent")
+    fig.legend(title="Security ties to Russia", loc="outside right upper")
+    return fig

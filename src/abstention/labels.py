@@ -1,0 +1,35 @@
+"""Readable names for variables, shared by figures and tables so both say the same thing."""
+
+from __future__ import annotations
+
+LABELS: dict[str, str] = {
+    "arms_share_russia": "Russian share of arms imports",
+    "arms_tiv_russia_log": "Arms imports from Russia (log TIV)",
+    "alliance_russia": "Defence pledge with Russia (ATOP)",
+    "csto_member": "CSTO member",
+    "russian_base": "Russian base or forces on territory",
+    "wagner_presence": "Wagner Group present",
+    "airspace_deconfliction": "Airspace deconfliction with Russia",
+    "cis_member": "CIS member",
+    "eaeu_member": "Eurasian Economic Union member",
+    "exercises_russia": "Joint exercises with Russia",
+    "russian_military_leverage": "Russian military leverage",
+    "ideal_2021": "UN ideal point, 2021",
+    "agree_russia": "Vote agreement with Russia",
+    "agree_usa": "Vote agreement with the US",
+    "fh_total": "Freedom House total score",
+    "polity2": "Polity2 score",
+    "gdp_pc_log": "GDP per capita (log)",
+    "pop_log": "Population (log)",
+    "trade_share_russia": "Russian share of trade",
+    "dist_moscow_log": "Distance from Moscow (log)",
+    "former_ussr": "Former Soviet republic",
+    "not_yes": "Did not vote yes",
+    "cosponsor": "Co-sponsored",
+    "abstain_or_absent": "Abstained or absent",
+}
+
+
+def label(name: str) -> str:
+    """The readable label of a variable, or the name itself when none is defined."""
+    return LABELS.get(name, name)

@@ -1,0 +1,52 @@
+"""The analysis panel: member state x Russia/Ukraine recorded vote, with outcomes and features.
+
+Outcomes are derived here and nowhere else:
+- `not_yes`: 1 for abstain, absent or no; 0 for yes.
+- `abstain_or_absent`: 1 for abstain or absent, 0 for yes, missing for no.
+- `cosponsor`: 1 if the state sponsored or additionally sponsored the draft.
+- `support_ladder`: 0 no < 1 abstain or absent < 2 yes < 3 yes and co-sponsor.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+LADDER = {0: "against", 1: "abstain or absent", 2: "yes", 3: "yes and co-sponsor"}
+
+
+def derive_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
+    vote = frame["vote"]
+    out = frame.copy()
+    out["not_yes"] = (vote != "yes").astype(int)
+    out["abstain_or_absent"] = np.where(vote == "no", np.nan,
+                                        vote.isin(["abstain", "absent"]).astype(float))
+    ladder = vote.map({"no": 0, "abstain": 1, "absent": 1, "yes": 2})
+    out["support_ladder"] = (ladder + ((vote == "yes") & (out["cosponsor"] == 1))).astype(int)
+    return out
+
+
+def build_panel(resolutions: pd.DataFrame, votes: pd.DataFrame, sponsorships: pd.DataFrame,
+                features: pd.DataFrame, selected: pd.Series) -> pd.DataFrame:
+    """One row per state and selected recorded vote; `selected` flags rows of `resolutions`."""
+    chosen = resolutions.loc[selected, ["res_id", "symbol", "session", "date", "title"]]
+    rows = votes.merge(chosen, on="res_id", how="inner")
+    sponsored = sponsorships.assign(cosponsor=1)[["res_id", "iso3", "cosponsor"]]
+    rows = rows.merge(sponsored, on=["res_id", "iso3"], how="left")
+    rows["cosponsor"] = rows["cosponsor"].fillna(0).astype(int)
+    rows = rows.merge(features, on="iso3", how="left", validate="many_to_one")
+    rows = derive_outcomes(rows)
+    return rows.sort_values(["date", "res_id", "iso3"]).reset_index(drop=True)
+
+
+def placebo_votes(resolutions: pd.DataFrame, votes: pd.DataFrame, reference: str,
+                  window: tuple[str, str], tolerance: float) -> pd.Series:
+    """Recorded GA votes in the window, not on Russia/Ukraine, whose yes share among members
+    is within `tolerance` of the reference vote's: unrelated texts with similar support."""
+    shares = votes.assign(yes=votes["vote"].eq("yes")).groupby("res_id")["yes"].mean()
+    target = shares[reference]
+    candidates = (resolutions["body"].eq("GA") & resolutions["recorded_vote"]
+                  & ~resolutions["ukraine_russia"]
+                  & resolutions["date"].between(pd.Timestamp(window[0]), pd.Timestamp(window[1])))
+    close = resolutions["res_id"].map(shares).sub(target).abs() <= tolerance
+    return candidates & close

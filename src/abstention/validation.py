@@ -1,0 +1,131 @@
+"""Out-of-sample checks: does the main specification predict withheld support better than simpler
+baselines on votes and states it was not fitted to?
+
+Every model is scored on the same rows, the complete cases of the main specification, so
+differences in AUC and Brier score come from the covariates and not from the sample. Two checks:
+
+* leave-one-resolution-out: fit on the other resolutions and predict the held-out one. The
+  specification's ``fixed_effects`` (resolution dummies) are left out, because the held-out
+  level has no estimate; ``categorical`` controls are kept.
+* k-fold cross-validation with folds made of whole states, so a state's votes on different
+  resolutions never sit on both sides of a split; fixed effects are kept.
+
+Test rows a fitted model cannot predict (a categorical level unseen in training, or a training
+sample with one outcome class) are dropped for every model alike and counted in ``n_dropped``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from abstention.errors import DataError
+from abstention.estimators import fit_model
+from abstention.models import model_sample
+
+LORO = "leave-one-resolution-out"
+COLUMNS = ["check", "model", "auc", "brier", "n", "n_dropped", "not_converged"]
+_BINARY = ("logit", "firth_logit", "lpm")
+
+
+def state_folds(states: pd.Series, folds: int, seed: int) -> pd.Series:
+    """Fold number of each row: states shuffled with ``seed`` and dealt round-robin, so every
+    row of a state lands in the same fold and fold sizes differ by at most one state."""
+    unique = np.sort(states.unique())
+    if not 2 <= folds <= len(unique):
+        raise DataError(None, "folds", f"between 2 and the number of states ({len(unique)})",
+                        folds)
+    order = np.random.default_rng(seed).permutation(unique)
+    fold_of = {state: position % folds for position, state in enumerate(order)}
+    return states.map(fold_of).astype(int)
+
+
+def _variables(spec: dict) -> list[str]:
+    return [spec["outcome"], *spec["covariates"], *spec.get("categorical", []),
+            *spec.get("fixed_effects", [])]
+
+
+def evaluation_rows(panel: pd.DataFrame, spec: dict, baselines: dict[str, dict]) -> pd.DataFrame:
+    """The main specification's complete cases, checked to be complete for every baseline."""
+    rows = model_sample(panel, spec).dropna(subset=_variables(spec)).reset_index(drop=True)
+    for name, baseline in {spec["name"]: spec, **baselines}.items():
+        where = f"config models.{name}"
+        if baseline["estimator"] not in _BINARY:
+            raise DataError(where, "estimator", f"a binary estimator ({', '.join(_BINARY)})",
+                            baseline["estimator"])
+        if baseline["outcome"] != spec["outcome"]:
+            raise DataError(where, "outcome", f"the main outcome {spec['outcome']}",
+                            baseline["outcome"])
+        needed = _variables(baseline)
+        unknown = [c for c in needed if c not in rows.columns]
+        if unknown:
+            raise DataError(where, "variables", "columns of the analysis panel", unknown)
+        incomplete = rows[needed].isna().any(axis=1)
+        if incomplete.any():
+            raise DataError(where, "variables", "complete on the main specification's rows",
+                            f"{int(incomplete.sum())} rows with missing values")
+    return rows
+
+
+def _fixed(spec: dict, by_resolution: bool) -> list[str]:
+    fixed = list(spec.get("categorical", []))
+    return fixed if by_resolution else fixed + list(spec.get("fixed_effects", []))
+
+
+def _score(rows: pd.DataFrame, models: dict[str, dict], splits: list[pd.Series],
+           by_resolution: bool) -> dict[str, dict]:
+    """Fit every model on each training split and pool its predictions of the test rows."""
+    outcome = next(iter(models.values()))["outcome"]
+    pooled = {name: pd.Series(np.nan, index=rows.index) for name in models}
+    not_converged = dict.fromkeys(models, 0)
+    for test in splits:
+        train = rows[~test]
+        if train[outcome].nunique() < 2:
+            continue
+        keep = pd.Series(True, index=rows.index[test])
+        for spec in models.values():
+            for column in _fixed(spec, by_resolution):
+                keep &= rows.loc[test, column].isin(set(train[column]))
+        if not keep.any():
+            continue
+        predict = rows.loc[keep[keep].index]
+        for name, spec in models.items():
+            result = fit_model(train, outcome, spec["covariates"], spec["estimator"], "nonrobust",
+                               fixed_effects=_fixed(spec, by_resolution))
+            not_converged[name] += not result.fit["converged"]
+            prob = result.predict(predict)
+            pooled[name].loc[predict.index] = prob.loc[prob["equation"] == "1", "prob"]
+    scores = {}
+    for name, prob in pooled.items():
+        evaluated = prob.notna()
+        y = rows.loc[evaluated, outcome].astype(int).to_numpy()
+        # The linear probability model can predict outside [0, 1]; scores need probabilities.
+        p = prob[evaluated].clip(0.0, 1.0).to_numpy()
+        scores[name] = {
+            "auc": float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else np.nan,
+            "brier": float(np.mean((p - y) ** 2)) if len(y) else np.nan,
+            "n": int(evaluated.sum()),
+            "n_dropped": int((~evaluated).sum()),
+            "not_converged": not_converged[name],
+        }
+    return scores
+
+
+def out_of_sample(panel: pd.DataFrame, spec: dict, baselines: dict[str, dict], folds: int,
+                  seed: int) -> pd.DataFrame:
+    """AUC and Brier score of the main specification and each baseline, one row per check and
+    model. ``n`` counts the held-out rows scored, ``n_dropped`` those no model could be scored on,
+    ``not_converged`` the training fits that did not converge."""
+    models = {spec["name"]: spec, **baselines}
+    rows = evaluation_rows(panel, spec, baselines)
+    fold = state_folds(rows["iso3"], folds, seed)
+    checks = {
+        LORO: ([rows["symbol"] == symbol for symbol in sorted(rows["symbol"].unique())], True),
+        f"{folds}-fold cross-validation": ([fold == k for k in range(folds)], False),
+    }
+    records = []
+    for check, (splits, by_resolution) in checks.items():
+        scores = _score(rows, models, splits, by_resolution)
+        records += [{"check": check, "model": name, **values} for name, values in scores.items()]
+    return pd.DataFrame(records, columns=COLUMNS)

@@ -1,0 +1,23 @@
+import pandas as pd
+
+from abstention.logs import step_log
+from abstention.panel import build_panel, placebo_votes
+from abstention.tables_io import write_table
+
+with step_log(snakemake.log[0], "panel") as log:  # noqa: F821
+    given, out = snakemake.input, snakemake.output  # noqa: F821
+    placebo = snakemake.params.placebo  # noqa: F821
+    resolutions = pd.read_parquet(given.resolutions)
+    votes = pd.read_parquet(given.votes)
+    tables = (resolutions, votes, pd.read_parquet(given.sponsorships),
+              pd.read_parquet(given.features))
+    panel = build_panel(*tables, resolutions["ukraine_russia"])
+    chosen = placebo_votes(resolutions, votes, placebo["reference"], tuple(placebo["window"]),
+                           placebo["tolerance"])
+    placebo_panel = build_panel(*tables, chosen)
+    write_table(panel, out.panel)
+    write_table(panel, out.panel_csv)
+    write_table(placebo_panel, out.placebo)
+    log.info("panel: %d rows over %d votes; placebo: %d votes (%s)", len(panel),
+             panel["res_id"].nunique(), placebo_panel["res_id"].nunique(),
+             ", ".join(sorted(placebo_panel["symbol"].unique())))
