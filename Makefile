@@ -6,10 +6,17 @@ TEX_TOOLS := latexmk pdflatex bibtex pdftotext
 TEX_PACKAGES := latexmk texlive-latex-base texlive-latex-recommended texlive-latex-extra \
 	texlive-fonts-recommended texlive-bibtex-extra poppler-utils
 
-.PHONY: all test setup tex clean
+# Snakemake already runs jobs side by side: one BLAS thread per job.
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: all test setup tex report clean
 
 all: setup tex
 	$(BIN)/snakemake --cores all
+	$(BIN)/snakemake --report results/report.html
+
+report: setup
+	$(BIN)/snakemake --report results/report.html
 
 test: setup tex
 	$(BIN)/ruff check src tests workflow

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,3 +29,21 @@ def hand_dir(repo_root: Path) -> Path:
 @pytest.fixture(scope="session")
 def mapper(raw_dir: Path) -> CountryMapper:
     return country_mapper(raw_dir / "countrycode" / "codelist.rda")
+
+
+def run_snakemake(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args],
+                          cwd=root, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def snakemake_in_repo(repo_root: Path):
+    return lambda *args: run_snakemake(repo_root, *args)
+
+
+@pytest.fixture(scope="session")
+def workflow_results(repo_root: Path) -> Path:
+    """The whole workflow run once in the repository (Snakemake skips what is up to date)."""
+    result = run_snakemake(repo_root, "results/paper/paper.pdf")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return repo_root / "results"

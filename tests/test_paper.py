@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -20,15 +19,8 @@ PDF = ROOT / "results/paper/paper.pdf"
 pytestmark = pytest.mark.workflow
 
 
-def snakemake(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args],
-                          cwd=ROOT, capture_output=True, text=True)
-
-
 @pytest.fixture(scope="module")
-def paper_text() -> str:
-    result = snakemake("results/paper/paper.pdf")
-    assert result.returncode == 0, result.stderr[-3000:]
+def paper_text(workflow_results) -> str:
     return subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True,
                           text=True, check=True).stdout
 
@@ -48,20 +40,20 @@ def test_key_numbers_in_the_pdf_equal_the_result_files(paper_text):
         paper_text.split())
 
 
-def test_same_inputs_give_the_same_pdf_text(paper_text):
+def test_same_inputs_give_the_same_pdf_text(paper_text, snakemake_in_repo):
     PDF.unlink()
-    assert snakemake("results/paper/paper.pdf").returncode == 0
+    assert snakemake_in_repo("results/paper/paper.pdf").returncode == 0
     again = subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True,
                            text=True, check=True).stdout
     assert again == paper_text
 
 
-def test_changing_the_style_module_reruns_figures_and_paper_only(paper_text):
+def test_changing_the_style_module_reruns_figures_and_paper_only(paper_text, snakemake_in_repo):
     style = ROOT / "src/abstention/style.py"
     original, stat = style.read_bytes(), style.stat()
     style.write_bytes(original + b"\n# a change to the style module\n")
     try:
-        plan = snakemake("--dry-run", "results/paper/paper.pdf")
+        plan = snakemake_in_repo("--dry-run", "results/paper/paper.pdf")
     finally:
         style.write_bytes(original)
         os.utime(style, ns=(stat.st_atime_ns, stat.st_mtime_ns))

@@ -100,7 +100,7 @@ def test_regression_table_content(fake_models):
     assert "Resolution fixed effects & yes & no" in table
     assert "Regional group dummies & no & yes" in table
     assert "Converged & yes & no" in table
-    assert r"Separation & none & share\_\%\_x" in table
+    assert "Separation & none & yes (see note)" in table
 
 
 def test_regression_table_flags_problems_in_the_note(fake_models):

@@ -28,8 +28,13 @@ def fmt(value: float, digits: int = 2) -> str:
     return text.replace("-", "$-$") if text.startswith("-") else text
 
 
-def percent(value: float) -> str:
-    return f"{100 * value:.0f}\\%"
+def percent(value: float, digits: int = 0) -> str:
+    return f"{100 * value:.{digits}f}\\%"
+
+
+def small_percent(value: float) -> str:
+    """Two significant digits: a predicted 0.07 % must not print as 0 %."""
+    return f"{100 * value:.2g}\\%"
 
 
 def _margin(path: str | Path, term: str) -> pd.Series:
@@ -100,11 +105,14 @@ def collect(
             values[f"Auc{label}{short}"] = fmt(row["auc"])
             values[f"Brier{label}{short}"] = fmt(row["brier"], 3)
     israel = predictions[(predictions["iso3"] == "ISR") & (predictions["model"] == main)]
-    values["IsraelPredictedMean"] = percent(israel["prob"].mean())
+    values["IsraelPredictedMean"] = small_percent(israel["prob"].mean())
+    five = israel[israel["symbol"] == "A/RES/ES-11/5"].iloc[0]
+    values["IsraelEsFivePredicted"] = small_percent(five["prob"])
+    values["IsraelEsFivePredictedHigh"] = small_percent(five["ci_high"])
     values["IsraelObservedNotYes"] = int(israel["observed"].sum())
     values["NumTallyChecked"] = len(tally)
     values["NumTallyOk"] = int((tally["status"] == "ok").sum())
     values["NumTallyReviewed"] = int((tally["status"] != "ok").sum())
-    values["NumOverlapAgreement"] = percent(overlap["agreement"].min())
+    values["NumOverlapAgreement"] = percent(overlap["agreement"].min(), 1)
     values["NumPlaceboVotes"] = int(placebo["res_id"].nunique())
     return values

@@ -8,12 +8,37 @@ import pandas as pd
 
 from abstention.tables import margins_table, regression_table
 
+TITLES = {
+    "pooled_logit": "Pooled ES-11",
+    "es11_1_logit": "ES-11/1",
+    "robust_firth": "ES-11/1 Firth",
+    "robust_lpm": "ES-11/1 LPM",
+    "pooled_ordered": "Ladder",
+    "es11_1_mnlogit": "ES-11/1",
+    "cosponsor_all": "All states",
+    "cosponsor_yes_voters": "Yes voters",
+    "robust_polity": "Polity5",
+    "robust_no_former_ussr": "No ex-USSR",
+    "robust_without_african": "No African",
+    "robust_without_asia_pacific": "No Asia-Pac.",
+    "robust_without_eastern_european": "No East. Eur.",
+    "robust_without_latin_american": "No GRULAC",
+    "robust_without_weog": "No WEOG",
+    "placebo_pooled": "Placebo",
+}
+
 TABLES = {
     "table_main": {
-        "models": ["pooled_logit", "es11_1_logit", "robust_firth", "pooled_ordered"],
-        "caption": "Withholding support from the ES-11 resolutions: main models "
-        "(logit coefficients; ordered logit on the support ladder).",
+        "models": ["pooled_logit", "es11_1_logit", "robust_firth"],
+        "caption": "Not voting yes on the ES-11 resolutions: logit coefficients, pooled over the "
+        "six votes and for ES-11/1 alone.",
         "kind": "regression",
+    },
+    "table_vote_choice": {
+        "models": ["es11_1_mnlogit", "pooled_ordered"],
+        "caption": "Vote choice on ES-11/1 (multinomial logit, yes as base) and the support "
+        "ladder over the six votes (ordered logit).",
+        "kind": "equations",
     },
     "table_margins": {
         "models": ["pooled_logit", "robust_firth", "robust_lpm"],
@@ -55,4 +80,23 @@ def build_table(rule: str, coefficients: list[str], margins: list[str], fits: li
         frames = {n: pd.read_csv(p) for n, p in zip(names, margins, strict=True)}
         return margins_table(frames, fit, spec["caption"], label)
     models = {n: (pd.read_csv(p), fit[n]) for n, p in zip(names, coefficients, strict=True)}
-    return regression_table(models, spec["caption"], label, equation=None)
+    if spec["kind"] == "equations":
+        models = split_equations(models)
+    titles = {name: TITLES.get(name, name) for name in models}
+    return regression_table(models, spec["caption"], label, column_titles=titles,
+                            equation=SHARED_EQUATION if spec["kind"] == "equations" else None)
+
+
+SHARED_EQUATION = "shown"
+
+
+def split_equations(models: dict[str, tuple[pd.DataFrame, dict]]) -> dict:
+    """One column per equation of multi-equation models, so a multinomial logit's outcome
+    categories sit side by side with the ordered logit's latent index."""
+    columns = {}
+    for name, (coefficients, fit) in models.items():
+        for equation, rows in coefficients.groupby("equation", sort=False):
+            base = TITLES.get(name, name)
+            title = base if equation == "latent" else f"{base}: {equation}"
+            columns[title] = (rows.assign(equation=SHARED_EQUATION), fit)
+    return columns

@@ -62,13 +62,6 @@ def _dummy_source(term: str) -> str | None:
     return match["name"] if match else None
 
 
-def _stack(items: list[str]) -> str:
-    """Several short lines in one cell without extra packages."""
-    if len(items) == 1:
-        return items[0]
-    return r"\begin{tabular}[t]{@{}c@{}}" + r" \\ ".join(items) + r"\end{tabular}"
-
-
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -204,10 +197,7 @@ def regression_table(models: dict[str, tuple[pd.DataFrame, dict]], caption: str,
 
 def _separation_cell(fit: dict) -> str:
     separation = fit.get("separation") or {}
-    if not separation.get("detected"):
-        return "none"
-    terms = [escape(readable(t)) for t in separation.get("terms", [])]
-    return _stack(terms) if terms else "detected"
+    return "yes (see note)" if separation.get("detected") else "none"
 
 
 def margins_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], caption: str,

@@ -221,6 +221,23 @@ rule table_main:
         "../scripts/write_latex_table.py"
 
 
+rule table_vote_choice:
+    input:
+        **table_inputs("table_vote_choice"),
+        code=TABLE_CODE,
+    output:
+        "results/tables/vote_choice.tex",
+    log:
+        "results/logs/tables/vote_choice.log",
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+    script:
+        "../scripts/write_latex_table.py"
+
+
 rule table_margins:
     input:
         **table_inputs("table_margins"),
@@ -276,7 +293,8 @@ PAPER_INPUTS = {
     "main": "paper/main.tex",
     "bib": "paper/references.bib",
     "numbers": "results/paper/numbers.tex",
-    "tables": ["results/tables/main.tex", "results/tables/margins.tex",
+    "tables": ["results/tables/main.tex", "results/tables/vote_choice.tex",
+               "results/tables/margins.tex",
                "results/tables/cosponsor.tex", "results/tables/robustness.tex",
                "results/tables/codebook.tex"],
     "figures": rules.figures.input,

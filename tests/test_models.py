@@ -1,0 +1,133 @@
+"""Model specifications: bad specs stop before fitting; real fits refit independently."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from abstention.errors import DataError
+from abstention.estimators import irls_logit
+from abstention.models import fit_spec, model_sample, resolve_spec
+from abstention.panel import derive_outcomes
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+
+
+@pytest.fixture
+def panel() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    n = 120
+    arms = rng.uniform(0, 1, n)
+    frame = pd.DataFrame({
+        "iso3": [f"S{i:03d}" for i in range(n)],
+        "symbol": "A/RES/ES-11/1",
+        "res_id": "A/RES/ES-11/1",
+        "un_group": rng.choice(["African", "Asia-Pacific"], n),
+        "arms": arms,
+        "cosponsor": rng.integers(0, 2, n),
+        "vote": np.where(rng.uniform(size=n) < 0.2 + 0.5 * arms, "abstain", "yes"),
+    })
+    return derive_outcomes(frame)
+
+
+def spec(**overrides) -> dict:
+    base = {"outcome": "not_yes", "estimator": "logit", "resolutions": ["A/RES/ES-11/1"],
+            "covariates": ["arms"], "categorical": [], "cov_type": "HC1"}
+    return resolve_spec("test_spec", {**base, **overrides},
+                        {"model_defaults": {}, "covariate_sets": {}})
+
+
+@pytest.mark.parametrize("overrides, key", [
+    ({"covariates": ["arms", "no_such_variable"]}, "variables"),
+    ({"resolutions": ["A/RES/ES-11/99"]}, "resolutions"),
+    ({"only_votes": ["yes"]}, "outcome"),
+    ({"exclude_groups": ["African", "Asia-Pacific"]}, "sample"),
+    ({"covariates": "no_such_set"}, "covariates"),
+])
+def test_bad_spec_stops_naming_the_spec(panel, overrides, key):
+    with pytest.raises(DataError) as caught:
+        model_sample(panel, spec(**overrides))
+    assert "models.test_spec" in str(caught.value) and f"[{key}]" in str(caught.value)
+
+
+def test_spec_recovers_effect_on_simulated_panel(panel):
+    result = fit_spec(panel, spec())
+    arms = result.coefficients.set_index("term").loc["arms", "estimate"]
+    assert arms > 0 and result.fit["n"] == 120 and result.fit["name"] == "test_spec"
+
+
+def test_every_configured_spec_resolves():
+    for name in CONFIG["models"]:
+        full = resolve_spec(name, CONFIG["models"][name], CONFIG)
+        assert full["covariates"] and full["estimator"] and full["cov_type"]
+
+
+def _fitted_models(results: Path, estimator: str) -> list[Path]:
+    folders = []
+    for fit_file in sorted((results / "models").glob("*/fit.json")):
+        fit = json.loads(fit_file.read_text())
+        if fit["estimator"] == estimator:
+            folders.append(fit_file.parent)
+    return folders
+
+
+def _design(folder: Path) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    design = pd.read_parquet(folder / "design.parquet")
+    coefficients = pd.read_csv(folder / "coefficients.csv")
+    y = design.iloc[:, 0].to_numpy(float)
+    X = design[coefficients["term"].tolist()].to_numpy(float)
+    return X, y, coefficients
+
+
+@pytest.mark.workflow
+def test_converged_logits_refit_with_plain_irls(workflow_results):
+    checked = 0
+    for folder in _fitted_models(workflow_results, "logit"):
+        fit = json.loads((folder / "fit.json").read_text())
+        if not fit["converged"]:
+            assert fit["separation"]["detected"] or fit["warnings"], folder.name
+            continue
+        X, y, coefficients = _design(folder)
+        beta, _ = irls_logit(X, y)
+        np.testing.assert_allclose(beta, coefficients["estimate"], atol=1e-4, err_msg=folder.name)
+        checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.workflow
+def test_linear_probability_model_refits_with_least_squares(workflow_results):
+    for folder in _fitted_models(workflow_results, "lpm"):
+        X, y, coefficients = _design(folder)
+        beta = np.linalg.lstsq(X, y, rcond=None)[0]
+        np.testing.assert_allclose(beta, coefficients["estimate"], atol=1e-8)
+
+
+@pytest.mark.workflow
+def test_firth_estimate_solves_the_modified_score_equations(workflow_results):
+    for folder in _fitted_models(workflow_results, "firth_logit"):
+        X, y, coefficients = _design(folder)
+        p = 1 / (1 + np.exp(-X @ coefficients["estimate"].to_numpy()))
+        w = p * (1 - p)
+        xw = X * np.sqrt(w)[:, None]
+        hat = np.einsum("ij,jk,ik->i", xw, np.linalg.inv(xw.T @ xw), xw)
+        score = X.T @ (y - p + hat * (0.5 - p))
+        np.testing.assert_allclose(score, 0, atol=1e-5)
+
+
+@pytest.mark.workflow
+def test_outputs_and_validation_exist_for_every_model(workflow_results):
+    for name in CONFIG["models"]:
+        folder = workflow_results / "models" / name
+        for part in ("coefficients.csv", "margins.csv", "fit.json", "design.parquet"):
+            assert (folder / part).exists(), f"{name}/{part}"
+    validation = pd.read_csv(workflow_results / "models/validation.csv")
+    assert set(validation["model"]) == {"pooled_logit", "alignment_only", "region_only"}
+    assert validation["auc"].between(0, 1).all()
+    predictions = pd.read_csv(workflow_results / "models/predictions.csv")
+    assert set(CONFIG["prediction_states"]) <= set(predictions["iso3"])
