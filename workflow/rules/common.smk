@@ -32,3 +32,18 @@ def model_panel(name):
 
 
 MODELS = sorted(config["models"])
+
+
+def figure_rule_output(name):
+    return multiext(f"results/figures/{name}", ".pdf", ".png")
+
+
+def table_inputs(rule_name):
+    from abstention.table_builders import TABLES
+
+    names = TABLES[rule_name]["models"]
+    return {
+        "coefficients": [f"results/models/{n}/coefficients.csv" for n in names],
+        "margins": [f"results/models/{n}/margins.csv" for n in names],
+        "fits": [f"results/models/{n}/fit.json" for n in names],
+    }

@@ -3,10 +3,6 @@ AME_MODELS = ["pooled_logit", "robust_firth", "robust_lpm", "robust_no_former_us
               "placebo_pooled"]
 
 
-def figure_rule_output(name):
-    return multiext(f"results/figures/{name}", ".pdf", ".png")
-
-
 rule figure_world_map:
     input:
         panel="results/analysis/panel.parquet",
@@ -191,17 +187,6 @@ rule numbers:
 
 
 TABLE_CODE = package("table_builders", "tables", "labels")
-
-
-def table_inputs(rule_name):
-    from abstention.table_builders import TABLES
-
-    names = TABLES[rule_name]["models"]
-    return {
-        "coefficients": [f"results/models/{n}/coefficients.csv" for n in names],
-        "margins": [f"results/models/{n}/margins.csv" for n in names],
-        "fits": [f"results/models/{n}/fit.json" for n in names],
-    }
 
 
 rule table_main:
