@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from abstention import figures, style
 from abstention.errors import DataError
+from abstention.features import VARIABLES
 from abstention.labels import LABELS, label
 
 CANONICAL_OKABE_ITO = {
@@ -122,29 +123,7 @@ def test_apply_style_sets_the_house_rcparams():
 
 
 def test_labels_cover_the_features_and_fall_back_to_the_name():
-    features = {
-        "arms_share_russia",
-        "arms_tiv_russia_log",
-        "alliance_russia",
-        "csto_member",
-        "russian_base",
-        "wagner_presence",
-        "airspace_deconfliction",
-        "cis_member",
-        "eaeu_member",
-        "exercises_russia",
-        "russian_military_leverage",
-        "ideal_2021",
-        "agree_russia",
-        "agree_usa",
-        "fh_total",
-        "polity2",
-        "gdp_pc_log",
-        "pop_log",
-        "trade_share_russia",
-        "dist_moscow_log",
-        "former_ussr",
-    }
+    features = set(VARIABLES) - {"un_group"}
     assert features <= set(LABELS)
     assert label("arms_share_russia") == "Russian share of arms imports"
     assert label("C(un_group)[T.African]") == "C(un_group)[T.African]"

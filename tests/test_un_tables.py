@@ -37,6 +37,7 @@ def un_inputs(root: Path) -> UNInputs:
         known_tally_issues=root / "config/known_tally_issues.csv",
         sponsor_nonstate_patterns=root / "config/sponsor_nonstate_patterns.csv",
         sponsor_entry_fixes=root / "config/sponsor_entry_fixes.csv",
+        date_corrections=root / "config/date_corrections.csv",
     )
 
 
@@ -127,3 +128,11 @@ def test_non_members_have_no_rows(tables):
     assert "SSD" in set(votes.loc[votes["res_id"] == early, "iso3"])
     first = resolutions.loc[resolutions["date"] < "1950", "res_id"].iloc[0]
     assert "SSD" not in set(votes.loc[votes["res_id"] == first, "iso3"])
+
+
+def test_security_council_votes_have_fifteen_members(tables):
+    resolutions, votes = tables["resolutions"], tables["votes"]
+    council = votes[votes["res_id"].isin(resolutions.loc[resolutions["body"] == "SC", "res_id"])]
+    assert council.groupby("res_id").size().eq(15).all()
+    dates = resolutions.set_index("res_id")["date"]
+    assert dates["S/RES/2423 (2018)"] == pd.Timestamp("2018-06-28")

@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from abstention.tables import margins_table, regression_table
+from abstention.tables import margins_table, regression_table, tally_summary_table
 
 TITLES = {
     "pooled_logit": "Pooled ES-11",
@@ -100,3 +100,9 @@ def split_equations(models: dict[str, tuple[pd.DataFrame, dict]]) -> dict:
             title = base if equation == "latent" else f"{base}: {equation}"
             columns[title] = (rows.assign(equation=SHARED_EQUATION), fit)
     return columns
+
+
+def build_tally_table(tally_csv: str) -> str:
+    tally = pd.read_csv(tally_csv, keep_default_na=False)
+    return tally_summary_table(tally, "Recorded votes with official counts: lists against "
+                               "official tallies, by body.", "tab:tally")

@@ -236,3 +236,31 @@ def margins_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], capti
             f"Covariance: {escape('; '.join(covariance_notes))}."]
     note += _diagnostics(titles, chosen)
     return _render(caption, label, titles, body, bottom, note)
+
+
+TALLY_STATUS = {
+    "ok": "list counts equal the official counts",
+    "official_unreadable": "official count not a number in the source",
+    "mismatch": "list counts differ from the official counts",
+    "listed_twice": "a state listed twice (counted once)",
+}
+
+
+def tally_summary_table(tally: pd.DataFrame, caption: str, label: str) -> str:
+    """How many recorded votes pass the tally check, by body and outcome, with every reviewed
+    difference named: the appendix's account of the source problems."""
+    counts = tally.groupby(["status", "body"]).size().unstack(fill_value=0)
+    bodies = list(counts.columns)
+    lines = [r"\begin{table}[tbp]", r"\centering", r"\small", f"\\caption{{{escape(caption)}}}",
+             f"\\label{{{label}}}", f"\\begin{{tabular}}{{l{' r' * len(bodies)}}}", r"\toprule",
+             "Check & " + " & ".join(escape(b) for b in bodies) + r" \\", r"\midrule"]
+    for status in [s for s in TALLY_STATUS if s in counts.index]:
+        cells = " & ".join(str(int(counts.loc[status, b])) for b in bodies)
+        lines.append(f"{escape(TALLY_STATUS[status])} & {cells} \\\\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\par\smallskip",
+              r"\parbox{\linewidth}{\footnotesize\raggedright Note: reviewed differences: "]
+    named = tally[tally["status"].isin(["mismatch", "listed_twice"])]
+    lines.append("; ".join(f"{escape(r.res_id)} ({escape(r.reason)})"
+                           for r in named.itertuples()) + ".}")
+    lines.append(r"\end{table}")
+    return "\n".join(lines) + "\n"

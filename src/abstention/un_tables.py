@@ -25,6 +25,7 @@ class UNInputs:
     known_tally_issues: Path
     sponsor_nonstate_patterns: Path
     sponsor_entry_fixes: Path
+    date_corrections: Path
 
 
 def _apply_entry_fixes(entries: pd.DataFrame, fixes: pd.DataFrame) -> pd.DataFrame:
@@ -55,6 +56,12 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
                               mapper, str(inputs.unvotes))
     ga_records = un_json.read_resolution_files(inputs.ga_files, "GA")
     sc_records = un_json.read_resolution_files(inputs.sc_files, "SC")
+    corrections = pd.read_csv(inputs.date_corrections, dtype=str)
+    sc_records = un_json.ResolutionRecords(
+        v.correct_dates(sc_records.resolutions, corrections, "data/raw/un_sc_resolutions"),
+        sc_records.listed_votes,
+        sc_records.sponsor_entries,
+    )
     ga = v.json_tables(ga_records, "GA", countries, mapper, rule["json_first_session"],
                        "data/raw/un_ga_resolutions")
     sc = v.json_tables(sc_records, "SC", countries, mapper, rule["json_first_session"],

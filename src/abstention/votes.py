@@ -257,14 +257,42 @@ def unvotes_tables(
     return VoteTables(resolutions, votes.assign(source="unvotes"), report)
 
 
-def _security_council(listed: pd.DataFrame, dates: pd.Series) -> dict[int, set[str]]:
+COUNCIL_SIZE = 15
+
+
+def _security_council(listed: pd.DataFrame, dates: pd.Series, source: str) -> dict[int, set[str]]:
     """Council members of a year: every state listed on any Council vote that year.
 
     Elected members serve calendar-year terms, so a state that votes once in a
-    year sat on the Council all year.
+    year sat on the Council all year. A year with other than 15 members points
+    to a misdated record and stops the run.
     """
     years = listed["res_id"].map(dates).dt.year
-    return {int(y): set(g) for y, g in listed.groupby(years)["iso3"]}
+    council = {int(y): set(g) for y, g in listed.groupby(years)["iso3"]}
+    wrong = {year: len(members) for year, members in council.items()
+             if len(members) != COUNCIL_SIZE}
+    if wrong:
+        raise DataError(source, "Council members per year", f"{COUNCIL_SIZE} states each year",
+                        wrong)
+    return council
+
+
+def correct_dates(resolutions: pd.DataFrame, corrections: pd.DataFrame, source: str
+                  ) -> pd.DataFrame:
+    """Apply reviewed date corrections, then require every Council resolution's date to fall in
+    the year its symbol names ('S/RES/2423 (2018)'); a new disagreement stops the run."""
+    fixed = resolutions.copy()
+    table = corrections.set_index("res_id")["date"]
+    chosen = fixed["res_id"].isin(table.index)
+    fixed.loc[chosen, "date"] = pd.to_datetime(fixed.loc[chosen, "res_id"].map(table))
+    symbol_year = pd.to_numeric(fixed["symbol"].str.extract(r"\((\d{4})\)$")[0],
+                                errors="coerce")
+    off = symbol_year.notna() & (symbol_year != fixed["date"].dt.year)
+    if off.any():
+        raise DataError(source, "adoption_date", "a date in the year of the symbol, or a "
+                        "reviewed row in config/date_corrections.csv",
+                        fixed.loc[off, ["res_id", "date"]].astype(str).to_dict("records"))
+    return fixed
 
 
 def merge_duplicate_lines(
@@ -327,7 +355,7 @@ def json_tables(
     listed, twice = dedupe_listings(listed[["res_id", "iso3", "vote"]], source)
     dates = kept.set_index("res_id")["date"]
     if body == "SC":
-        council = _security_council(listed, dates)
+        council = _security_council(listed, dates, source)
         electorate = lambda _r, d: council[d.year]  # noqa: E731
     else:
         electorate = lambda _r, d: members_at(countries, d)  # noqa: E731

@@ -29,6 +29,7 @@ rule un_tables:
         known_tally_issues="config/known_tally_issues.csv",
         sponsor_nonstate_patterns="config/sponsor_nonstate_patterns.csv",
         sponsor_entry_fixes="config/sponsor_entry_fixes.csv",
+        date_corrections="config/date_corrections.csv",
         aliases="src/abstention/resources/country_aliases.csv",
         cow_historic="src/abstention/resources/cow_historic.csv",
         code=package(

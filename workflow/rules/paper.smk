@@ -274,6 +274,23 @@ rule table_robustness:
         "../scripts/write_latex_table.py"
 
 
+rule table_tally:
+    input:
+        tally="results/data/tally_report.csv",
+        code=TABLE_CODE,
+    output:
+        "results/tables/tally.tex",
+    log:
+        "results/logs/tables/tally.log",
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+    script:
+        "../scripts/write_tally_table.py"
+
+
 PAPER_INPUTS = {
     "main": "paper/main.tex",
     "bib": "paper/references.bib",
@@ -281,7 +298,7 @@ PAPER_INPUTS = {
     "tables": ["results/tables/main.tex", "results/tables/vote_choice.tex",
                "results/tables/margins.tex",
                "results/tables/cosponsor.tex", "results/tables/robustness.tex",
-               "results/tables/codebook.tex"],
+               "results/tables/codebook.tex", "results/tables/tally.tex"],
     "figures": rules.figures.input,
 }
 
