@@ -42,6 +42,33 @@ def _margin(path: str | Path, term: str) -> pd.Series:
     return margins[(margins["term"] == term) & (margins["equation"].astype(str) == "1")].iloc[0]
 
 
+def design_numbers(
+    resolutions: pd.DataFrame, settings: dict, partial_sponsors: pd.DataFrame
+) -> dict[str, object]:
+    """Coverage of the sources and the study's windows, as the config and the data set them."""
+    years = resolutions.groupby("source")["date"].agg(["min", "max"])
+    sessions = resolutions.assign(number=pd.to_numeric(resolutions["session"], errors="coerce"))
+    unvotes = sessions.loc[sessions["source"] == "unvotes", "number"]
+    unxml = sessions.loc[(sessions["source"] == "unxml") & (sessions["body"] == "GA"), "number"]
+    features, placebo = settings["features"], settings["placebo"]
+    return {
+        "VoetenFirstYear": years.loc["voeten2016", "min"].year,
+        "VoetenLastYear": years.loc["voeten2016", "max"].year,
+        "UnvotesFirstSession": int(unvotes.min()),
+        "UnvotesLastSession": int(unvotes.max()),
+        "UnxmlFirstSession": int(unxml.min()),
+        "UnxmlLastSession": int(unxml.max()),
+        "ArmsFirstYear": features["arms_window"][0],
+        "ArmsLastYear": features["arms_window"][1],
+        "IdealYear": features["ideal_year"],
+        "LeverageArmsThreshold": percent(features["leverage_arms_threshold"]),
+        "PlaceboFirstYear": placebo["window"][0][:4],
+        "PlaceboLastYear": placebo["window"][1][:4],
+        "PlaceboTolerance": percent(placebo["tolerance"]),
+        "NumScDraftSponsorsListed": len(partial_sponsors),
+    }
+
+
 def collect(
     panel: pd.DataFrame,
     models: dict[str, dict[str, Path]],
@@ -64,6 +91,7 @@ def collect(
         israel = rows[rows["iso3"] == "ISR"].iloc[0]
         values[f"IsraelEs{ordinal}Vote"] = israel["vote"]
         values[f"IsraelEs{ordinal}Sponsor"] = "yes" if israel["cosponsor"] == 1 else "no"
+    values["NumEsResolutions"] = int(es11["res_id"].nunique())
     values["NumUkraineVotes"] = int(panel["res_id"].nunique())
     values["NumUkraineFirstYear"] = int(pd.to_datetime(panel["date"]).dt.year.min())
     values["NumUkraineLastYear"] = int(pd.to_datetime(panel["date"]).dt.year.max())

@@ -168,6 +168,8 @@ rule numbers:
         predictions="results/models/predictions.csv",
         tally="results/data/tally_report.csv",
         overlap="results/data/source_overlap.csv",
+        resolutions="results/data/resolutions.parquet",
+        partial_sponsors="data/hand/s_2022_155_sponsors_partial.csv",
         code=package("numbers"),
     output:
         "results/paper/numbers.tex",
@@ -175,6 +177,7 @@ rule numbers:
         models=MODELS,
         main=config["main_model"],
         cross_section=config["cross_section_model"],
+        settings={k: config[k] for k in ("features", "placebo")},
     log:
         "results/logs/numbers.log",
     conda:
