@@ -44,6 +44,7 @@ from abstention.readers.polity import read_polity
 from abstention.readers.sipri import read_sipri
 from abstention.readers.trade import read_russia_trade
 from abstention.readers.wdi import read_wdi
+from abstention.votes import is_member
 
 RUSSIA, USA = "RUS", "USA"
 
@@ -166,9 +167,7 @@ def members_at(countries: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
         countries, ["iso3", "name", "un_group", "member_from", "member_to"], "countries"
     )
     require_unique(countries, ["iso3"], "countries")
-    start = pd.to_datetime(countries["member_from"])
-    end = pd.to_datetime(countries["member_to"])
-    members = countries.loc[(start <= date) & (end.isna() | (end > date))]
+    members = countries.loc[is_member(countries, date)]
     groups = set(members["un_group"]) - set(UN_GROUPS)
     if groups:
         raise DataError("countries", "un_group", f"one of {list(UN_GROUPS)}", sorted(groups))

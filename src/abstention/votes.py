@@ -75,11 +75,16 @@ def membership(published: pd.DataFrame, release_end: pd.Timestamp) -> pd.DataFra
     return spans
 
 
+def is_member(countries: pd.DataFrame, date: pd.Timestamp) -> pd.Series:
+    """Members on a date: joined on or before it, and not gone before it (a membership's end is
+    its last day as a member)."""
+    start = pd.to_datetime(countries["member_from"])
+    end = pd.to_datetime(countries["member_to"])
+    return (start <= date) & (end.isna() | (end >= date))
+
+
 def members_at(countries: pd.DataFrame, date: pd.Timestamp) -> set[str]:
-    current = (countries["member_from"] <= date) & (
-        countries["member_to"].isna() | (countries["member_to"] >= date)
-    )
-    return set(countries.loc[current, "iso3"])
+    return set(countries.loc[is_member(countries, date), "iso3"])
 
 
 def regional_groups(

@@ -5,7 +5,8 @@ rule features:
         resolutions="results/data/resolutions.parquet",
         raw=RAW_FILES,
         hand="data/hand/security_ties_2022.csv",
-        code=package("features", "tables_io", "countries", "errors") + glob_package("readers"),
+        code=package("features", "votes", "tables_io", "countries", "errors")
+        + glob_package("readers"),
     output:
         features="results/data/features.parquet",
         features_csv="results/data/features.csv",
