@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pandas as pd
 import pytest
@@ -131,3 +132,12 @@ def test_outputs_and_validation_exist_for_every_model(workflow_results):
     assert validation["auc"].between(0, 1).all()
     predictions = pd.read_csv(workflow_results / "models/predictions.csv")
     assert set(CONFIG["prediction_states"]) <= set(predictions["iso3"])
+
+
+def test_config_schema_accepts_the_config_and_rejects_unquoted_yes():
+    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+    jsonschema.validate(CONFIG, schema)
+    broken = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    broken["models"]["cosponsor_yes_voters"]["only_votes"] = yaml.safe_load("[yes]")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)

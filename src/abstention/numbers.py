@@ -77,9 +77,11 @@ def collect(
     tally: pd.DataFrame,
     overlap: pd.DataFrame,
     placebo: pd.DataFrame,
-    main: str,
-    cross_section: str,
+    reported: dict[str, str],
 ) -> dict[str, object]:
+    """`reported` names the models whose estimates the text quotes, by macro prefix; 'Main' is
+    also the model of the out-of-sample checks and the Israel predictions."""
+    main = reported["Main"]
     values: dict[str, object] = {}
     es11 = panel[panel["symbol"].str.startswith("A/RES/ES-11/")]
     for ordinal, (_symbol, rows) in zip(ORDINALS, es11.groupby("symbol", sort=True), strict=True):
@@ -95,7 +97,7 @@ def collect(
     values["NumUkraineVotes"] = int(panel["res_id"].nunique())
     values["NumUkraineFirstYear"] = int(pd.to_datetime(panel["date"]).dt.year.min())
     values["NumUkraineLastYear"] = int(pd.to_datetime(panel["date"]).dt.year.max())
-    for key, model in (("Main", main), ("Cross", cross_section)):
+    for key, model in reported.items():
         fit = json.loads(Path(models[model]["fit"]).read_text())
         values[f"{key}N"] = fit["n"]
         values[f"{key}States"] = fit["states"]

@@ -78,7 +78,7 @@ def build_table(rule: str, coefficients: list[str], margins: list[str], fits: li
     label = f"tab:{rule.removeprefix('table_')}"
     if spec["kind"] == "margins":
         frames = {n: pd.read_csv(p) for n, p in zip(names, margins, strict=True)}
-        return margins_table(frames, fit, spec["caption"], label)
+        return margins_table(frames, fit, spec["caption"], label, column_titles=TITLES)
     models = {n: (pd.read_csv(p), fit[n]) for n, p in zip(names, coefficients, strict=True)}
     if spec["kind"] == "equations":
         models = split_equations(models)

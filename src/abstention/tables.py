@@ -201,7 +201,8 @@ def _separation_cell(fit: dict) -> str:
 
 
 def margins_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], caption: str,
-                  label: str, terms: list[str] | None = None) -> str:
+                  label: str, terms: list[str] | None = None,
+                  column_titles: dict[str, str] | None = None) -> str:
     """Average marginal effects on the probability of the outcome in binary models, with standard
     errors and 95 % intervals, one column per model."""
     if not margins:
@@ -229,7 +230,7 @@ def margins_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], capti
     chosen = [fits[name] for name in names]
     covariance, covariance_notes = _covariance_row(chosen)
     bottom = [["N", *(str(fit["n"]) for fit in chosen)], ["Covariance", *covariance]]
-    titles = _titles(names, None)
+    titles = _titles(names, column_titles)
     note = ["Average marginal effects on the probability of the outcome (average change from 0 "
             "to 1 for binary terms, average derivative otherwise); delta-method standard errors "
             f"in parentheses, 95\\% intervals in brackets; {_star_note()}",

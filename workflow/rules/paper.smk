@@ -175,8 +175,8 @@ rule numbers:
         "results/paper/numbers.tex",
     params:
         models=MODELS,
-        main=config["main_model"],
-        cross_section=config["cross_section_model"],
+        reported={"Main": config["main_model"], "Cross": config["cross_section_model"],
+                  "Lpm": config["lpm_model"]},
         settings={k: config[k] for k in ("features", "placebo")},
     log:
         "results/logs/numbers.log",

@@ -12,7 +12,7 @@ with step_log(snakemake.log[0], "numbers") as log:  # noqa: F821
     values = collect(
         pd.read_parquet(given.panel), models, pd.read_csv(given.validation),
         pd.read_csv(given.predictions), pd.read_csv(given.tally), pd.read_csv(given.overlap),
-        pd.read_parquet(given.placebo), params.main, params.cross_section,
+        pd.read_parquet(given.placebo), params.reported,
     )
     values.update(design_numbers(pd.read_parquet(given.resolutions), params.settings,
                                  pd.read_csv(given.partial_sponsors)))
