@@ -44,7 +44,8 @@ from abstention.readers.polity import read_polity
 from abstention.readers.sipri import read_sipri
 from abstention.readers.trade import read_russia_trade
 from abstention.readers.wdi import read_wdi
-from abstention.votes import is_member
+from abstention.tables import escape
+from abstention.votes import CAST, UN_GROUP_NAMES, is_member
 
 RUSSIA, USA = "RUS", "USA"
 
@@ -79,14 +80,6 @@ RAW_FILES = {
 }
 HAND_FILE = "security_ties_2022.csv"
 
-UN_GROUPS = (
-    "African",
-    "Asia-Pacific",
-    "Eastern European",
-    "Latin American and Caribbean",
-    "Western European and Others",
-)
-CAST = ("yes", "no", "abstain")
 HAND_VARIABLES = (
     "csto_member",
     "russian_base",
@@ -163,9 +156,9 @@ def members_at(countries: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
     )
     require_unique(countries, ["iso3"], "countries")
     members = countries.loc[is_member(countries, date)]
-    groups = set(members["un_group"]) - set(UN_GROUPS)
+    groups = set(members["un_group"]) - set(UN_GROUP_NAMES)
     if groups:
-        raise DataError("countries", "un_group", f"one of {list(UN_GROUPS)}", sorted(groups))
+        raise DataError("countries", "un_group", f"one of {list(UN_GROUP_NAMES)}", sorted(groups))
     return members.sort_values("iso3", ignore_index=True)
 
 
@@ -645,26 +638,6 @@ def _codebook(features: pd.DataFrame, columns: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-}
-
-
-def latex_escape(text: object) -> str:
-    return "".join(LATEX_SPECIALS.get(char, char) for char in str(text))
-
-
 def _number(value: float) -> str:
     return "" if pd.isna(value) else f"${value:.3g}$"
 
@@ -696,9 +669,9 @@ def codebook_latex(codebook: pd.DataFrame) -> str:
     ]
     for row in codebook.itertuples(index=False):
         cells = [
-            rf"\texttt{{{latex_escape(row.variable)}}}\newline "
-            f"{latex_escape(row.definition)} [{latex_escape(row.unit)}]",
-            f"{latex_escape(row.source)} ({latex_escape(row.year)})",
+            rf"\texttt{{{escape(row.variable)}}}\newline "
+            f"{escape(row.definition)} [{escape(row.unit)}]",
+            f"{escape(row.source)} ({escape(row.year)})",
             str(row.n_nonmissing),
             _number(row.min),
             _number(row.median),

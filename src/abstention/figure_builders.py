@@ -9,8 +9,6 @@ from abstention import figures
 from abstention.readers.natural_earth import read_country_polygons
 
 ES11_1 = "A/RES/ES-11/1"
-NOTABLE = ["ISR", "IND", "KAZ", "BRA", "ZAF", "TUR", "CHN", "EGY", "DZA", "VNM", "ARM", "SRB"]
-US_ALLIES = ["AUS", "CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "KOR", "NZL", "NOR", "POL", "TUR"]
 
 
 def _es11(panel: pd.DataFrame) -> pd.DataFrame:
@@ -40,7 +38,7 @@ def vote_counts(inputs, params) -> Figure:
 
 def alignment_arms(inputs, params) -> Figure:
     panel = pd.read_parquet(inputs["panel"])
-    return figures.alignment_vs_arms(panel[panel["symbol"] == ES11_1], NOTABLE)
+    return figures.alignment_vs_arms(panel[panel["symbol"] == ES11_1], params["label_states"])
 
 
 def marginal_effects(inputs, params) -> Figure:
@@ -59,7 +57,7 @@ def not_yes_curve(inputs, params) -> Figure:
 def israel(inputs, params) -> Figure:
     panel = _es11(pd.read_parquet(inputs["panel"]))
     weog = sorted(panel.loc[panel["un_group"] == "Western European and Others", "iso3"].unique())
-    return figures.israel_path(panel, {"WEOG members": weog, "US allies": US_ALLIES})
+    return figures.israel_path(panel, {"WEOG members": weog, "US allies": params["us_allies"]})
 
 
 def over_time(inputs, params) -> Figure:

@@ -16,8 +16,7 @@ import pandas as pd
 from abstention.errors import DataError
 from abstention.estimators import ModelResult, fit_model
 from abstention.tables_io import write_table
-
-VOTE_ORDER = ["yes", "abstain", "absent", "no"]
+from abstention.votes import VOTES
 
 
 def resolve_spec(name: str, spec: dict, settings: dict) -> dict:
@@ -66,7 +65,7 @@ def model_sample(panel: pd.DataFrame, spec: dict) -> pd.DataFrame:
 def fit_spec(panel: pd.DataFrame, spec: dict) -> ModelResult:
     rows = model_sample(panel, spec)
     if spec["estimator"] == "mnlogit":
-        rows[spec["outcome"]] = pd.Categorical(rows[spec["outcome"]], categories=VOTE_ORDER)
+        rows[spec["outcome"]] = pd.Categorical(rows[spec["outcome"]], categories=list(VOTES))
     fixed = list(spec.get("categorical", [])) + list(spec.get("fixed_effects", []))
     groups = "iso3" if spec["cov_type"] == "cluster" else None
     result = fit_model(rows, spec["outcome"], spec["covariates"], spec["estimator"],
@@ -112,11 +111,13 @@ def predictions(panel: pd.DataFrame, spec: dict, states: list[str]) -> pd.DataFr
 
 def curve(panel: pd.DataFrame, spec: dict, variable: str, points: int = 41) -> pd.DataFrame:
     """Predicted probability as `variable` moves over its observed range, for a typical state:
-    other covariates at their sample means, categorical controls at their most common level."""
+    other covariates at their sample means, categorical controls and fixed effects at their
+    most common level."""
     result = fit_spec(panel, spec)
     rows = model_sample(panel, spec).loc[result.design.index]
     typical = {c: rows[c].mean() for c in spec["covariates"]}
-    typical.update({c: rows[c].mode().iloc[0] for c in spec.get("categorical", [])})
+    levels = [*spec.get("categorical", []), *spec.get("fixed_effects", [])]
+    typical.update({c: rows[c].mode().iloc[0] for c in levels})
     grid = np.linspace(rows[variable].min(), rows[variable].max(), points)
     frame = pd.DataFrame([{**typical, variable: value} for value in grid])
     predicted = result.predict(frame)

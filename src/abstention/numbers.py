@@ -32,6 +32,11 @@ def percent(value: float, digits: int = 0) -> str:
     return f"{100 * value:.{digits}f}\\%"
 
 
+def camel(name: str) -> str:
+    """'alignment_only' -> 'AlignmentOnly': a model name as part of a macro name."""
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
 def small_percent(value: float) -> str:
     """Two significant digits: a predicted 0.07 % must not print as 0 %."""
     return f"{100 * value:.2g}\\%"
@@ -126,19 +131,16 @@ def collect(
     values["NumModelsSeparation"] = len(separated)
     for check, label in (("leave-one-resolution-out", "Loro"), ("cross-validation", "Cv")):
         rows = validation[validation["check"].str.contains(check)]
-        for model, short in (
-            (main, "Main"),
-            ("alignment_only", "Align"),
-            ("region_only", "Region"),
-        ):
-            row = rows[rows["model"] == model].iloc[0]
-            values[f"Auc{label}{short}"] = fmt(row["auc"])
-            values[f"Brier{label}{short}"] = fmt(row["brier"], 3)
+        for row in rows.itertuples():
+            short = "Main" if row.model == main else camel(row.model)
+            values[f"Auc{label}{short}"] = fmt(row.auc)
+            values[f"Brier{label}{short}"] = fmt(row.brier, 3)
     israel = predictions[(predictions["iso3"] == "ISR") & (predictions["model"] == main)]
     values["IsraelPredictedMean"] = small_percent(israel["prob"].mean())
-    five = israel[israel["symbol"] == "A/RES/ES-11/5"].iloc[0]
-    values["IsraelEsFivePredicted"] = small_percent(five["prob"])
-    values["IsraelEsFivePredictedHigh"] = small_percent(five["ci_high"])
+    withheld = israel[israel["observed"] == 1].iloc[0]
+    values["IsraelWithheldSymbol"] = withheld["symbol"].removeprefix("A/RES/")
+    values["IsraelWithheldPredicted"] = small_percent(withheld["prob"])
+    values["IsraelWithheldPredictedHigh"] = small_percent(withheld["ci_high"])
     values["IsraelObservedNotYes"] = int(israel["observed"].sum())
     values["NumTallyChecked"] = len(tally)
     values["NumTallyOk"] = int((tally["status"] == "ok").sum())

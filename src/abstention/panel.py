@@ -12,8 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-LADDER = {0: "against", 1: "abstain or absent", 2: "yes", 3: "yes and co-sponsor"}
-
 
 def derive_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
     vote = frame["vote"]

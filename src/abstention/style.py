@@ -16,6 +16,8 @@ from typing import ParamSpec, TypeVar
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
+from abstention.votes import VOTES
+
 OKABE_ITO: dict[str, str] = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -28,7 +30,7 @@ OKABE_ITO: dict[str, str] = {
     "grey": "#999999",
 }
 
-VOTE_ORDER: tuple[str, ...] = ("yes", "abstain", "absent", "no")
+VOTE_ORDER: tuple[str, ...] = VOTES
 VOTE_COLOURS: dict[str, str] = {
     "yes": OKABE_ITO["blue"],
     "abstain": OKABE_ITO["orange"],

@@ -26,7 +26,7 @@ WIDE = 6
 _DUMMY = re.compile(r"^(?P<name>[^\[\]]+)\[.*\]$")
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-            "^": r"\textasciicircum{}"}
+            "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
 
 
 def escape(text: object) -> str:

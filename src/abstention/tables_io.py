@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.readers.common import require_unique
+from abstention.votes import VOTES
 
 SCHEMAS: dict[str, dict] = {
     "resolutions": {
@@ -19,7 +21,7 @@ SCHEMAS: dict[str, dict] = {
     "votes": {
         "columns": ["res_id", "iso3", "vote", "source"],
         "key": ["res_id", "iso3"],
-        "values": {"vote": {"yes", "no", "abstain", "absent"}},
+        "values": {"vote": set(VOTES)},
     },
     "sponsorships": {
         "columns": ["res_id", "iso3", "role"],
@@ -39,10 +41,7 @@ def check_schema(frame: pd.DataFrame, name: str, path: str | Path) -> None:
     missing = [c for c in schema["columns"] if c not in frame.columns]
     if missing:
         raise DataError(path, "columns", f"the {name} schema's columns", f"missing {missing}")
-    duplicated = frame.duplicated(schema["key"])
-    if duplicated.any():
-        raise DataError(path, schema["key"], "one row per key",
-                        frame.loc[duplicated, schema["key"]].head(5).to_dict("records"))
+    require_unique(frame, schema["key"], path)
     for column, allowed in schema["values"].items():
         bad = sorted(set(frame[column].dropna()) - allowed)
         if bad:

@@ -39,10 +39,15 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
     mapper = country_mapper(inputs.codelist)
     published = voeten.read_published(inputs.voeten_published)
     roll_calls = voeten.read_roll_calls(inputs.roll_calls)
+    published = v.complete_published(published, roll_calls, str(inputs.voeten_published))
+    published["iso3"] = mapper.cow_to_iso3(
+        published["ccode"], published["date"], inputs.voeten_published
+    )
     unvotes = voeten.read_unvotes(inputs.unvotes)
-    dates = published["date"].fillna(
-        published["rcid"].map(roll_calls.set_index("rcid")["date"]))
-    published["iso3"] = mapper.cow_to_iso3(published["ccode"], dates, inputs.voeten_published)
+    roll_call_dates = roll_calls.set_index("rcid")["date"]
+    unvotes["iso3"] = mapper.names_to_iso3_by_cow(
+        unvotes["country"], unvotes["rcid"].map(roll_call_dates), inputs.unvotes
+    )
 
     groups = v.regional_groups(pd.read_csv(inputs.regional_groups), mapper,
                                str(inputs.regional_groups), settings["regional_groups"]["choose"])
@@ -53,7 +58,7 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
     old = v.voeten_tables(published, roll_calls, rule["voeten_last_session"],
                           str(inputs.voeten_published))
     middle = v.unvotes_tables(unvotes, roll_calls, tuple(rule["unvotes_sessions"]), countries,
-                              mapper, str(inputs.unvotes))
+                              str(inputs.unvotes))
     ga_records = un_json.read_resolution_files(inputs.ga_files, "GA")
     sc_records = un_json.read_resolution_files(inputs.sc_files, "SC")
     corrections = pd.read_csv(inputs.date_corrections, dtype=str)
@@ -81,8 +86,8 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
 
     known = pd.read_csv(inputs.known_tally_issues, dtype=str)
     tally = v.tally_report(resolutions, votes, listing, known, str(inputs.known_tally_issues))
-    overlap = v.overlap_report(_overlap_pairs(published, unvotes, roll_calls, ga, mapper,
-                                              rule["voeten_last_session"], inputs))
+    overlap = v.overlap_report(_overlap_pairs(published, unvotes, roll_calls, ga,
+                                              rule["voeten_last_session"]))
     return {
         "resolutions": resolutions,
         "votes": votes,
@@ -95,24 +100,20 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
     }
 
 
-def _overlap_pairs(published, unvotes, roll_calls, ga, mapper, last_session, inputs):
+def _overlap_pairs(published, unvotes, roll_calls, ga, last_session):
     """Voeten 2016 vs unvotes on the sessions both cover; unvotes vs UN extracts on the
     resolutions of the first session the extracts cover (one roll call per symbol)."""
-    rc_session = roll_calls.set_index("rcid")["session"]
-    rc_dates = roll_calls.set_index("rcid")["date"]
-    both = unvotes[unvotes["rcid"].map(rc_session) <= last_session]
-    unvotes_iso = unvotes.assign(iso3=mapper.names_to_iso3_by_cow(
-        unvotes["country"], unvotes["rcid"].map(rc_dates), inputs.unvotes), key=unvotes["rcid"])
+    session = unvotes["rcid"].map(roll_calls.set_index("rcid")["session"])
+    both = unvotes[session <= last_session].assign(key=unvotes["rcid"])
     old = published[published["rcid"].isin(both["rcid"])].assign(key=published["rcid"])
     first_json = str(min(int(s) for s in ga.resolutions["session"] if s.isdigit()))
     calls = roll_calls[roll_calls["session"].astype(str) == first_json]
     single = calls[~calls["unres"].duplicated(keep=False)].set_index("rcid")["unres"]
-    later = unvotes_iso[unvotes_iso["rcid"].isin(single.index)]
+    later = unvotes[unvotes["rcid"].isin(single.index)]
     later = later.assign(key=later["rcid"].map(single).str.strip())
     json_votes = ga.votes.assign(key=ga.votes["res_id"])
+    columns = ["key", "iso3", "vote"]
     return {
-        f"voeten2016 vs unvotes (sessions to {last_session})":
-            (old[["key", "iso3", "vote"]], unvotes_iso[["key", "iso3", "vote"]]),
-        f"unvotes vs unxml (session {first_json})":
-            (later[["key", "iso3", "vote"]], json_votes[["key", "iso3", "vote"]]),
+        f"voeten2016 vs unvotes (sessions to {last_session})": (old[columns], both[columns]),
+        f"unvotes vs unxml (session {first_json})": (later[columns], json_votes[columns]),
     }

@@ -21,7 +21,8 @@ from abstention.countries import CountryMapper
 from abstention.errors import DataError
 from abstention.readers.un_json import ResolutionRecords
 
-VOTES = ("yes", "no", "abstain", "absent")
+VOTES = ("yes", "abstain", "absent", "no")  # the support order, strongest first
+CAST = ("yes", "no", "abstain")  # votes cast; absence is not one
 RESOLUTION_COLUMNS = [
     "res_id",
     "body",
@@ -39,7 +40,6 @@ RESOLUTION_COLUMNS = [
     "recorded_vote",
     "source",
 ]
-VOTE_COLUMNS = ["res_id", "iso3", "vote", "source"]
 UN_GROUPS = {
     "African": "African",
     "Asia-Pacific": "Asia-Pacific",
@@ -48,6 +48,7 @@ UN_GROUPS = {
     "WEOG": "Western European and Others",
     "Western European and Others": "Western European and Others",
 }
+UN_GROUP_NAMES = tuple(dict.fromkeys(UN_GROUPS.values()))
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,27 @@ def dedupe_listings(listed: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd
     return counts[["res_id", "iso3", "vote"]], report[["res_id", "iso3", "vote", "times", "issue"]]
 
 
+def complete_published(published: pd.DataFrame, roll_calls: pd.DataFrame, source: str
+                       ) -> pd.DataFrame:
+    """Fill roll calls the 2016 release leaves undated from the unvotes roll-call table.
+
+    rcid 4592 has no date or resolution number in the release (and session 59 where the
+    roll-call table, which records A/RES/60/260 of 8 May 2006, has 60): all three are taken
+    from the roll-call table. A roll call dated in neither stops the run.
+    """
+    gaps = published["date"].isna()
+    if not gaps.any():
+        return published
+    fill = roll_calls.set_index("rcid").reindex(published.loc[gaps, "rcid"])
+    if fill["date"].isna().any():
+        raise DataError(source, "rcid", "a date for every roll call",
+                        sorted(published.loc[gaps, "rcid"].unique().tolist()))
+    published = published.copy()
+    for column in ("session", "date", "unres"):
+        published.loc[gaps, column] = fill[column].to_numpy()
+    return published
+
+
 def voeten_tables(
     published: pd.DataFrame, roll_calls: pd.DataFrame, last_session: int, source: str
 ) -> VoteTables:
@@ -182,16 +204,6 @@ def voeten_tables(
         .agg(session=("session", "first"), date=("date", "first"), unres=("unres", "first"))
         .reset_index()
     )
-    # rcid 4592 has no date or resolution number in this release: take both, and the
-    # session, from the unvotes roll-call table, which records it (A/RES/60/260, 8 May 2006).
-    gaps = calls["date"].isna()
-    if gaps.any():
-        fill = roll_calls.set_index("rcid").reindex(calls.loc[gaps, "rcid"])
-        if fill["date"].isna().any():
-            raise DataError(
-                source, "rcid", "a date for every roll call", calls.loc[gaps, "rcid"].tolist()
-            )
-        calls.loc[gaps, ["session", "date", "unres"]] = fill[["session", "date", "unres"]].values
     calls = calls.merge(roll_calls[["rcid", "descr"]], on="rcid", how="left")
     resolutions = pd.DataFrame(
         {
@@ -228,10 +240,10 @@ def unvotes_tables(
     roll_calls: pd.DataFrame,
     sessions: tuple[int, int],
     countries: pd.DataFrame,
-    mapper: CountryMapper,
     source: str,
 ) -> VoteTables:
-    """Roll calls of the given sessions from the unvotes tables, absences rebuilt."""
+    """Roll calls of the given sessions from the unvotes tables (which must carry iso3),
+    absences rebuilt."""
     calls = roll_calls[roll_calls["session"].between(*sessions)]
     resolutions = pd.DataFrame(
         {
@@ -240,19 +252,18 @@ def unvotes_tables(
             "symbol": calls["unres"].str.strip(),
             "session": calls["session"].astype(str),
             "date": calls["date"],
-            "title": calls["short"].where(calls["short"].str.strip().ne(""), calls["descr"]),
+            # From session 71 on, `short` holds the title and `descr` is sometimes a meeting
+            # transcript (R/72/131's names Ukraine among the sponsors of an unrelated text).
+            "title": calls["short"],
             "recorded_vote": True,
             "source": "unvotes",
         }
     )
     chosen = unvotes[unvotes["rcid"].isin(calls["rcid"])]
-    dates = calls.set_index("rcid")["date"]
     listed = pd.DataFrame(
         {
             "res_id": "GA-rcid-" + chosen["rcid"].astype(str),
-            "iso3": mapper.names_to_iso3_by_cow(
-                chosen["country"], chosen["rcid"].map(dates), source
-            ),
+            "iso3": chosen["iso3"],
             "vote": chosen["vote"],
         }
     )
@@ -390,7 +401,7 @@ def tally_report(
         .groupby(["res_id", "vote"])
         .size()
         .unstack(fill_value=0)
-        .reindex(columns=["yes", "no", "abstain"], fill_value=0)
+        .reindex(columns=list(CAST), fill_value=0)
     )
     checked = resolutions[resolutions["source"].eq("unxml") & resolutions["recorded_vote"]]
     report = checked[
@@ -399,7 +410,7 @@ def tally_report(
     twice = listing_report.dropna(subset=["times"]).groupby("res_id").size()
     report["listed_twice"] = report["res_id"].map(twice).fillna(0).astype(int)
     differs = pd.Series(False, index=report.index)
-    for vote in ("yes", "no", "abstain"):
+    for vote in CAST:
         official = report[f"official_{vote}"]
         differs |= official.notna() & (official != report[f"listed_{vote}"])
     report["status"] = "ok"
@@ -446,9 +457,8 @@ def overlap_report(pairs: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.Da
     """
     rows = []
     for name, (left, right) in pairs.items():
-        cast = ["yes", "no", "abstain"]
-        joined = left[left["vote"].isin(cast)].merge(
-            right[right["vote"].isin(cast)], on=["key", "iso3"], suffixes=("_a", "_b")
+        joined = left[left["vote"].isin(CAST)].merge(
+            right[right["vote"].isin(CAST)], on=["key", "iso3"], suffixes=("_a", "_b")
         )
         agree = int((joined["vote_a"] == joined["vote_b"]).sum())
         rows.append(

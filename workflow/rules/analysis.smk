@@ -81,8 +81,8 @@ rule validation:
     params:
         spec=model_spec(config["main_model"]),
         baselines={
-            name: model_spec(config["main_model"], covariates=name, categorical=cats)
-            for name, cats in (("alignment_only", []), ("region_only", ["un_group"]))
+            name: model_spec(config["main_model"], **change)
+            for name, change in config["validation"]["baselines"].items()
         },
         settings=config["validation"],
     log:

@@ -53,7 +53,7 @@ rule figure_alignment_arms:
         report(figure_rule_output("alignment_vs_arms"), category="Figures",
                caption="../report/alignment_arms.rst"),
     params:
-        settings={},
+        settings={"label_states": config["figures"]["label_states"]},
     log:
         "results/logs/figures/alignment_arms.log",
     conda:
@@ -114,7 +114,7 @@ rule figure_israel:
         report(figure_rule_output("israel_path"), category="Figures",
                caption="../report/israel.rst"),
     params:
-        settings={},
+        settings={"us_allies": config["figures"]["us_allies"]},
     log:
         "results/logs/figures/israel.log",
     conda:

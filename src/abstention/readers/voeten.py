@@ -13,22 +13,17 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.readers.common import require_columns, require_unique
 from abstention.readers.rdata import read_rdata_table
 
 PUBLISHED_CODES = {1: "yes", 2: "abstain", 3: "no", 8: "absent", 9: "nonmember"}
 UNVOTES_CODES = ("yes", "abstain", "no")
 
 
-def _check_columns(frame: pd.DataFrame, path: str | Path, needed: list[str]) -> None:
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise DataError(path, "columns", f"columns {needed}", f"missing {missing}")
-
-
 def read_published(path: str | Path) -> pd.DataFrame:
     """rcid, session, ccode, vote (yes/abstain/no/absent/nonmember), date, unres."""
     raw = read_rdata_table(path, "x")
-    _check_columns(raw, path, ["rcid", "session", "vote", "ccode", "date", "unres"])
+    require_columns(raw, ["rcid", "session", "vote", "ccode", "date", "unres"], path)
     codes = raw["vote"].astype("int64")
     unknown = ~codes.isin(list(PUBLISHED_CODES))
     if unknown.any():
@@ -62,7 +57,7 @@ def read_published(path: str | Path) -> pd.DataFrame:
 def read_unvotes(votes_path: str | Path) -> pd.DataFrame:
     """rcid, country (name as spelled in the package), vote (yes/abstain/no)."""
     raw = read_rdata_table(votes_path, "un_votes")
-    _check_columns(raw, votes_path, ["rcid", "country", "vote"])
+    require_columns(raw, ["rcid", "country", "vote"], votes_path)
     vote = raw["vote"].astype(str)
     unknown = ~vote.isin(UNVOTES_CODES)
     if unknown.any():
@@ -85,18 +80,12 @@ def read_unvotes(votes_path: str | Path) -> pd.DataFrame:
 def read_roll_calls(path: str | Path) -> pd.DataFrame:
     """rcid, session, date, unres, short, descr: one row per recorded vote."""
     raw = read_rdata_table(path, "un_roll_calls")
-    _check_columns(raw, path, ["rcid", "session", "date", "unres", "short", "descr"])
+    require_columns(raw, ["rcid", "session", "date", "unres", "short", "descr"], path)
     frame = raw[["rcid", "session", "date", "unres", "short", "descr"]].copy()
     frame["rcid"] = frame["rcid"].astype("int64")
     frame["session"] = frame["session"].astype("int64")
     frame["date"] = pd.to_datetime(frame["date"])
     for column in ("unres", "short", "descr"):
         frame[column] = frame[column].fillna("").astype(str)
-    if frame["rcid"].duplicated().any():
-        raise DataError(
-            path,
-            "rcid",
-            "one row per roll call",
-            frame.loc[frame["rcid"].duplicated(), "rcid"].head().tolist(),
-        )
+    require_unique(frame, ["rcid"], path)
     return frame.reset_index(drop=True)
