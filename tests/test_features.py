@@ -6,15 +6,20 @@ line, column), not produced by the code under test.
 
 from __future__ import annotations
 
+import csv
 import math
+from pathlib import Path
 
+import jsonschema
 import pandas as pd
 import pytest
+import yaml
 
 from abstention.errors import DataError
 from abstention.features import (
     DEFAULT_PARAMS,
     SELF,
+    TIE_VARIABLES,
     VARIABLES,
     build_features,
     codebook_latex,
@@ -23,6 +28,7 @@ from abstention.features import (
 )
 
 GROUPS = {"WEOG": "Western European and Others"}
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -172,17 +178,33 @@ def test_spot_values(features):
     assert israel.un_group == "Western European and Others"
 
 
-def test_arms_share_conventions(features, tables):
-    reasons = tables.missing.set_index(["iso3", "variable"]).reason
-    # Israel imported major arms 2012-2021, none from Russia: share 0, not missing
-    assert features.at["ISR", "arms_share_russia"] == 0
+def sipri_recipients(raw_dir: Path, first: int, last: int) -> set[str]:
+    """Recipient names with a delivery in the window, read from the register as plain CSV."""
+    path = raw_dir / "sipri_arms" / "trade_register.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        lines = fh.read().splitlines()[11:]  # 11 note lines before the header
+    rows = csv.DictReader(line.rstrip(";") for line in lines)
+    return {row["Recipient"] for row in rows if first <= int(row["Delivery year"]) <= last}
+
+
+def test_arms_share_conventions(features, raw_dir):
+    # Israel imported major arms 2012-2021, none from Russia: share 0
+    israel = features.loc["ISR"]
+    assert (israel.arms_share_russia, israel.no_arms_imports) == (0, 0)
     assert features.at["ISR", "arms_tiv_russia_log"] == 0
-    # Iceland imported none at all: share undefined, log TIV from Russia 0
-    assert math.isnan(features.at["ISL", "arms_share_russia"])
-    assert reasons["ISL", "arms_share_russia"] == "no SIPRI major-arms deliveries 2012-2021"
-    assert features.at["ISL", "arms_tiv_russia_log"] == 0
+    recipients = sipri_recipients(raw_dir, 2012, 2021)
+    assert "Israel" in recipients
+    # Iceland (2011), Moldova (1995, 2023) and Cuba (2004) received deliveries only outside
+    # 2012-2021: share 0 and flagged
+    recorded_ever = sipri_recipients(raw_dir, 1950, 2030)
+    for state, name in [("ISL", "Iceland"), ("MDA", "Moldova"), ("CUB", "Cuba")]:
+        assert name in recorded_ever and name not in recipients
+        assert features.at[state, "arms_share_russia"] == 0
+        assert features.at[state, "no_arms_imports"] == 1
+        assert features.at[state, "arms_tiv_russia_log"] == 0
     assert features.at["IND", "arms_share_russia"] > 0.5
-    assert features.arms_share_russia.dropna().between(0, 1).all()
+    assert features.drop(index="RUS").arms_share_russia.between(0, 1).all()
+    assert features.no_arms_imports.sum() == 30
 
 
 def test_russia_itself(features, tables):
@@ -192,7 +214,9 @@ def test_russia_itself(features, tables):
         "arms_tiv_russia_log",
         "alliance_russia",
         "exercises_russia",
-        "russian_military_leverage",
+        "dcad_russia",
+        "dcad_russia_count",
+        *TIE_VARIABLES,
         "trade_share_russia",
         "dist_moscow_log",
     ]
@@ -203,20 +227,147 @@ def test_russia_itself(features, tables):
     assert features.at["RUS", "former_ussr"] == 1
 
 
-def test_leverage_follows_its_rule(features):
+def not_consented_hosts(hand_dir: Path) -> set[str]:
+    with open(hand_dir / "security_ties_2022.csv", newline="", encoding="utf-8") as fh:
+        return {
+            row["iso3"]
+            for row in csv.DictReader(fh)
+            if row["variable"] == "russian_base" and "NOT CONSENTED" in row["note"]
+        }
+
+
+def states_coded_one(features: pd.DataFrame, variable: str) -> list[str]:
+    return sorted(features.index[features[variable] == 1])
+
+
+def test_ties_spot_values(features, hand_dir):
+    # security_ties_2022.csv: ISR airspace_deconfliction 1, no base, CSTO, Wagner row;
+    # ATOP 2018 lists no Israeli pledge with Russia
+    israel = features.loc["ISR"]
+    assert (israel.airspace_dependence, israel.patronage, israel.occupation) == (1, 0, 0)
+    assert israel.security_dependence == 1  # airspace dependence alone
+    # Georgia and Moldova: russian_base 1 with notes "NOT CONSENTED"
+    for state in ["GEO", "MDA"]:
+        assert (features.at[state, "occupation"], features.at[state, "patronage"]) == (1, 0)
+        assert features.at[state, "security_dependence"] == 0
+    assert states_coded_one(features, "occupation") == sorted(not_consented_hosts(hand_dir))
+    # Armenia, Belarus: CSTO members with consented bases
+    assert features.loc[["ARM", "BLR"], "patronage"].tolist() == [1, 1]
+    assert features.at["USA", "airspace_dependence"] == 0  # deconfliction only, coded 0.5
+    assert features.at["MOZ", "patronage"] == 0  # Wagner coded 0.5 (ended 2020)
+    # Ukraine: Wagner coded 1 (Donbas), but occupied, so not patronage
+    assert (features.at["UKR", "wagner_presence"], features.at["UKR", "patronage"]) == (1, 0)
+
+
+def test_ties_follow_their_rules(features):
     rest = features.drop(index="RUS")
-    expected = (
+    occupied = rest.index.isin(DEFAULT_PARAMS["occupied_states"])
+    consented_base = (rest.russian_base == 1) & ~occupied
+    patronage = (
         (rest.alliance_russia == 1)
         | (rest.csto_member == 1)
-        | (rest.russian_base >= 1)
-        | (rest.wagner_presence >= 1)
-        | (rest.airspace_deconfliction >= 1)
-        | (rest.arms_share_russia >= DEFAULT_PARAMS["leverage_arms_threshold"])
-    ).astype(float)
-    pd.testing.assert_series_equal(rest.russian_military_leverage, expected, check_names=False)
-    assert features.at["ISR", "russian_military_leverage"] == 1  # airspace dependence alone
-    assert features.at["USA", "russian_military_leverage"] == 0  # deconfliction 0.5 only
-    assert features.at["MOZ", "wagner_presence"] == 0.5
+        | consented_base
+        | (rest.wagner_presence == 1)
+    ) & ~occupied
+    pd.testing.assert_series_equal(rest.patronage, patronage.astype(float), check_names=False)
+    airspace = rest.airspace_deconfliction == 1
+    pd.testing.assert_series_equal(
+        rest.airspace_dependence, airspace.astype(float), check_names=False
+    )
+    dependence = (
+        patronage
+        | airspace
+        | (rest.arms_share_russia >= DEFAULT_PARAMS["dependence_arms_threshold"])
+    )
+    pd.testing.assert_series_equal(
+        rest.security_dependence, dependence.astype(float), check_names=False
+    )
+    assert not ((rest.occupation == 1) & (rest.patronage == 1)).any()
+    assert states_coded_one(features, "patronage") == [
+        "ARM", "AZE", "BLR", "CAF", "KAZ", "KGZ", "LBY", "MLI", "SDN", "SYR", "TJK", "UZB",
+    ]  # fmt: skip
+
+
+def test_occupied_states_must_match_the_hand_file(countries, raw_dir, hand_dir):
+    votes, resolutions = synthetic_votes()
+    params = {**DEFAULT_PARAMS, "occupied_states": ["GEO", "MDA"]}
+    path = hand_dir / "security_ties_2022.csv"
+    with pytest.raises(DataError, match=rf"{path}.*occupied_states.*UKR"):
+        build_features(countries, votes, resolutions, raw_dir, params)
+
+
+def dcad_rows(raw_dir: Path) -> list[dict[str, str]]:
+    with open(raw_dir / "dcad" / "DCAD-v1.0-main.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_dcad_agreements_with_russia_before_the_arms_window(features, raw_dir):
+    russian = [
+        row
+        for row in dcad_rows(raw_dir)
+        if "365" in (row["ccode1"], row["ccode2"]) and int(row["signYear"]) < 2012
+    ]
+    partners = {row["ccode2"] if row["ccode1"] == "365" else row["ccode1"] for row in russian}
+    assert len(partners) == 87
+    assert features.dcad_russia.sum() == len(partners)  # each partner code is one member
+    assert features.dcad_russia_count.sum() == len(russian) == 171
+    china = [row for row in russian if "710" in (row["ccode1"], row["ccode2"])]
+    assert features.at["CHN", "dcad_russia_count"] == len(china) == 10
+    assert (features.at["CHN", "dcad_russia"], features.at["USA", "dcad_russia"]) == (1, 0)
+    # DCADv1.0-1271, 1984, with the USSR coded 365; Nigeria also signed later
+    assert features.at["NGA", "dcad_russia_count"] == 2
+
+
+def ideal_mean(raw_dir: Path, ccode: int, first: int, last: int) -> float:
+    table = pd.read_stata(raw_dir / "voeten_idealpoints" / "IdealpointsJuly2025.dta")
+    rows = table[(table.ccode == ccode) & table.year.between(first, last)]
+    return rows.idealpointall.dropna().mean()
+
+
+def test_ideal_pre_is_the_mean_before_the_arms_window(features, tables, raw_dir):
+    assert features.at["USA", "ideal_pre"] == pytest.approx(ideal_mean(raw_dir, 2, 2000, 2011))
+    assert features.at["ISR", "ideal_pre"] == pytest.approx(ideal_mean(raw_dir, 666, 2000, 2011))
+    # South Sudan (COW 626) joined in July 2011: its one year, 0.016297 from 20 votes
+    assert features.at["SSD", "ideal_pre"] == pytest.approx(0.016297, abs=1e-6)
+    assert features.ideal_pre.notna().all()
+    codebook = tables.codebook.set_index("variable")
+    assert codebook.at["ideal_pre", "year"] == "2000-2011"
+
+
+def test_ideal_pre_window_follows_the_config(countries, raw_dir):
+    votes, resolutions = synthetic_votes()
+    params = {**DEFAULT_PARAMS, "arms_window": [2011, 2021], "pre_alignment_first_year": 2005}
+    tables = build_features(countries, votes, resolutions, raw_dir, params)
+    features = tables.features.set_index("iso3")
+    assert features.at["USA", "ideal_pre"] == pytest.approx(ideal_mean(raw_dir, 2, 2005, 2010))
+    assert math.isnan(features.at["SSD", "ideal_pre"])
+    reasons = tables.missing.set_index(["iso3", "variable"]).reason
+    assert reasons["SSD", "ideal_pre"] == "no ideal point in 2005-2010"
+
+
+def test_pre_alignment_must_start_before_the_arms_window(countries, raw_dir):
+    votes, resolutions = synthetic_votes()
+    params = {**DEFAULT_PARAMS, "pre_alignment_first_year": 2012}
+    with pytest.raises(DataError, match="pre_alignment_first_year"):
+        build_features(countries, votes, resolutions, raw_dir, params)
+
+
+def test_config_features_match_the_defaults_and_the_schema():
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    schema = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    assert config["features"] == DEFAULT_PARAMS
+    described = schema["properties"]["features"]["properties"]
+    for key in ["dependence_arms_threshold", "occupied_states", "pre_alignment_first_year"]:
+        assert described[key]["default"] == DEFAULT_PARAMS[key]
+        assert len(described[key]["description"]) > 20
+    for key, bad in [
+        ("pre_alignment_first_year", "2000"),
+        ("occupied_states", ["Georgia"]),
+        ("dependence_arms_threshold", 1.5),
+    ]:
+        broken = {**config, "features": {**config["features"], key: bad}}
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(broken, schema)
 
 
 def test_distance_falls_back_to_cow_capitals(features, tables):
@@ -260,6 +411,8 @@ def test_codebook_lists_every_variable_with_a_source(tables):
     assert codebook.set_index("variable").n_nonmissing.to_dict() == counts.to_dict()
     group = codebook.set_index("variable").loc["un_group"]
     assert group[["min", "median", "max"]].isna().all()
+    dependence = codebook.set_index("variable").at["security_dependence", "definition"]
+    assert "arms share" in dependence and "not for a model with arms_share_russia" in dependence
 
 
 def test_codebook_latex(tables):

@@ -25,7 +25,7 @@ from abstention.readers.cow import (
 )
 from abstention.readers.exercises import read_exercises
 from abstention.readers.freedom_house import read_freedom_house
-from abstention.readers.hand import read_security_ties, security_ties_wide
+from abstention.readers.hand import base_consent, read_security_ties, security_ties_wide
 from abstention.readers.idealpoints import read_idealpoints
 from abstention.readers.polity import read_polity
 from abstention.readers.sipri import HEADER, NOTE_LINES, is_non_state, read_sipri
@@ -151,6 +151,24 @@ def test_hand_conflicting_rows_stop(tmp_path, hand_dir, mapper):
     pd.concat([original, conflict]).to_csv(path, index=False)
     with raises_naming(path, "iso3, variable", "('RUS', 'csto_member')"):
         read_security_ties(path, mapper)
+
+
+def test_base_consent_read_from_the_notes(ties, hand_dir):
+    consent = base_consent(ties, hand_dir / "security_ties_2022.csv")
+    # security_ties_2022.csv russian_base rows: notes of GEO, MDA, UKR start "NOT CONSENTED";
+    # ARM, AZE, BLR, KAZ, KGZ, SYR, TJK say "(consented" in their notes
+    assert sorted(consent.index[~consent]) == ["GEO", "MDA", "UKR"]
+    assert sorted(consent.index[consent]) == ["ARM", "AZE", "BLR", "KAZ", "KGZ", "SYR", "TJK"]
+
+
+def test_base_without_consent_status_stops(tmp_path, hand_dir, mapper):
+    original = pd.read_csv(hand_dir / "security_ties_2022.csv", dtype=str, keep_default_na=False)
+    armenia = (original.iso3 == "ARM") & (original.variable == "russian_base")
+    original.loc[armenia, "note"] = "102nd Military Base at Gyumri"
+    path = tmp_path / "ties.csv"
+    original.to_csv(path, index=False)
+    with raises_naming(path, "note of russian_base rows", "ARM"):
+        base_consent(read_security_ties(path, mapper), path)
 
 
 def test_former_ussr_list_matches_cow_state_system(raw_dir, mapper):

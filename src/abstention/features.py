@@ -4,22 +4,38 @@ Every value comes from a named source and a stated rule; nothing is imputed.
 A value that cannot be measured stays missing and gets a row in the `missing`
 table saying why. Conventions that are choices rather than facts:
 
-- Dyadic measures with Russia (arms from Russia, alliance, exercises, vote
-  agreement, trade, distance, and the leverage index built from them) are
-  missing for Russia itself: a state's ties to itself are not defined.
-  Membership variables (CSTO, CIS, EAEU) keep Russia's own coding. Russia and
-  Ukraine are usually dropped from the models anyway.
-- `arms_share_russia` is 0 for a state that imported major arms only from
-  others, and missing for a state that imported none at all in the window:
-  0 / 0 is undefined, and coding it 0 would equate "buys no major arms" with
-  "buys them elsewhere". The log TIV from Russia is 0 for both (SIPRI's
-  register is meant to be complete, so no row means no transfer).
-- `russian_military_leverage` is 1 if the state has an ATOP defence pledge
-  with Russia, is a CSTO member, hosts a Russian base or stationed forces
-  (consented or not), had Wagner deployed, depends on airspace Russia controls
-  (0.5 codings such as ended deployments or flight-safety deconfliction do not
-  count), or took at least `leverage_arms_threshold` of its major-arms imports
-  from Russia; a state with no arms imports has no arms dependence.
+- Dyadic measures with Russia (arms from Russia, alliance, exercises,
+  agreements, the tie variables, vote agreement, trade, distance) are missing
+  for Russia itself: a state's ties to itself are not defined. Membership
+  variables (CSTO, CIS, EAEU) keep Russia's own coding. Russia and Ukraine are
+  usually dropped from the models anyway.
+- `arms_share_russia` is 0 for a state that imported no major arms in the
+  window, so states without SIPRI deliveries (mostly small ones) stay in the
+  models; `no_arms_imports` marks them, so "buys no major arms" and "buys them
+  elsewhere" can still be told apart. SIPRI's register is meant to be
+  complete, so no row means no transfer.
+- Security ties are kept apart because they pull in opposite directions.
+  `occupation`: Russian forces on the state's recognised territory against its
+  will (the hand file's NOT CONSENTED bases, which must match the config list
+  `occupied_states`). `patronage`: ATOP defence pledge with Russia, CSTO
+  membership, a consented Russian base or Wagner deployed (each coded 1; 0.5
+  codings such as ended deployments do not count), and never for an occupied
+  state: Russian forces there act against the government, so Wagner in
+  Ukraine's Donbas is part of the occupation. `airspace_dependence`: military
+  operations that depend on airspace Russia controls (coded 1; flight-safety
+  deconfliction alone, 0.5, does not count).
+- `security_dependence` is patronage, airspace dependence or at least
+  `dependence_arms_threshold` of major-arms imports from Russia. It contains
+  the arms share, so it must not enter a model together with
+  `arms_share_russia`.
+- `dcad_russia` counts defence cooperation agreements signed before the arms
+  window's first year (DCAD v1.0 ends in 2010), so they precede the arms
+  transfers measured; the USSR's 1984 agreement counts for Russia.
+- `ideal_pre` averages the ideal point over the years from
+  `pre_alignment_first_year` to the year before the arms window, so arms
+  transfers in the window cannot have shaped it. Each state's mean uses the
+  years it has an estimate (South Sudan: 2011 only; Serbia and Montenegro from
+  2006, as COW 345 before then is Serbia and Montenegro together).
 """
 
 from __future__ import annotations
@@ -36,9 +52,10 @@ from abstention.readers.atop import read_atop
 from abstention.readers.cepii import read_cepii_distances
 from abstention.readers.common import require_columns, require_unique
 from abstention.readers.cow import FORMER_USSR, great_circle_km, read_cow_capitals
+from abstention.readers.dcad import read_dcad
 from abstention.readers.exercises import read_exercises
 from abstention.readers.freedom_house import read_freedom_house
-from abstention.readers.hand import read_security_ties, security_ties_wide
+from abstention.readers.hand import base_consent, read_security_ties, security_ties_wide
 from abstention.readers.idealpoints import read_idealpoints
 from abstention.readers.polity import read_polity
 from abstention.readers.sipri import read_sipri
@@ -55,7 +72,9 @@ DEFAULT_PARAMS = {
     "exercises_window": [2009, 2018],
     "agreement_window": [2015, 2021],
     "atop_year": 2018,
-    "leverage_arms_threshold": 0.5,
+    "dependence_arms_threshold": 0.5,
+    "occupied_states": ["GEO", "MDA", "UKR"],
+    "pre_alignment_first_year": 2000,
     "fh_edition": 2022,
     "polity_year": 2018,
     "wdi_year": 2021,
@@ -76,6 +95,7 @@ RAW_FILES = {
     "trade_russia": "russia_trade_dots/rf_exports_2023.xlsx",
     "trade_world": "russia_trade_dots/tot_exports_2023.xlsx",
     "exercises": "russia_exercises/joint_military_exercises_involving_russia.csv",
+    "dcad": "dcad/DCAD-v1.0-main.csv",
     "idealpoints": "voeten_idealpoints/IdealpointsJuly2025.dta",
 }
 HAND_FILE = "security_ties_2022.csv"
@@ -88,13 +108,18 @@ HAND_VARIABLES = (
     "cis_member",
     "eaeu_member",
 )
+TIE_VARIABLES = ("occupation", "patronage", "airspace_dependence", "security_dependence")
 VARIABLES = (
     "arms_share_russia",
+    "no_arms_imports",
     "arms_tiv_russia_log",
     "alliance_russia",
     *HAND_VARIABLES,
     "exercises_russia",
-    "russian_military_leverage",
+    "dcad_russia",
+    "dcad_russia_count",
+    *TIE_VARIABLES,
+    "ideal_pre",
     "ideal_2021",
     "agree_russia",
     "agree_usa",
@@ -111,6 +136,8 @@ SELF = "dyadic measure with Russia; not defined for Russia itself"
 
 HAND_SOURCE = "hand-coded from public sources, one per row (data/hand)"
 SIPRI_SOURCE = "SIPRI Arms Transfers Database, trade register (generated 12 Feb 2026)"
+DCAD_SOURCE = "Defense Cooperation Agreement Dataset v1.0 (Kinne 2020; Correlates of War)"
+IDEAL_SOURCE = "Bailey, Strezhnev & Voeten (2017), July 2025 release"
 
 
 @dataclass(frozen=True)
@@ -146,6 +173,14 @@ def _resolve_params(params: dict | None) -> dict:
         window = params[key]
         if len(window) != 2 or window[0] > window[1]:
             raise DataError(None, f"features params {key}", "[first_year, last_year]", window)
+    first_arms_year = params["arms_window"][0]
+    if params["pre_alignment_first_year"] >= first_arms_year:
+        raise DataError(
+            None,
+            "features params pre_alignment_first_year",
+            f"a year before the arms window's first year {first_arms_year}",
+            params["pre_alignment_first_year"],
+        )
     return params
 
 
@@ -209,21 +244,15 @@ def _without_russia(values: pd.Series, reasons: dict) -> tuple[pd.Series, dict]:
 def _arms(sipri: pd.DataFrame, iso3: pd.Index, window) -> dict:
     first, last = window
     period = sipri.loc[sipri["year"].between(first, last)]
-    total = period.groupby("recipient_iso3")["tiv"].sum().reindex(iso3)
+    total = period.groupby("recipient_iso3")["tiv"].sum().reindex(iso3, fill_value=0.0)
     russian = (
         period.loc[period["supplier_iso3"] == RUSSIA]
         .groupby("recipient_iso3")["tiv"]
         .sum()
         .reindex(iso3, fill_value=0.0)
     )
-    share = (russian / total).where(total > 0)
-    reasons = {
-        state: f"no SIPRI major-arms deliveries {first}-{last}"
-        if pd.isna(total[state])
-        else f"SIPRI deliveries {first}-{last} all below 0.5 million TIV (recorded as 0)"
-        for state in iso3[share.isna()]
-    }
-    share, share_reasons = _without_russia(share, reasons)
+    no_imports = total == 0
+    share, share_reasons = _without_russia((russian / total.mask(no_imports)).fillna(0.0), {})
     tiv_log, tiv_reasons = _without_russia(np.log1p(russian), {})
     span = _span(window)
     return {
@@ -231,10 +260,19 @@ def _arms(sipri: pd.DataFrame, iso3: pd.Index, window) -> dict:
             share,
             share_reasons,
             "Russia's share of the state's major-arms imports (SIPRI TIV delivered); 0 if it "
-            "imported only from others, missing if it imported nothing",
+            "imported only from others or none at all (then no_arms_imports = 1)",
             SIPRI_SOURCE,
             span,
             "share (0-1)",
+        ),
+        "no_arms_imports": _column(
+            no_imports.astype(float),
+            {},
+            "1 if SIPRI records no major-arms deliveries to the state (or only deliveries "
+            "below 0.5 million TIV, recorded as 0)",
+            SIPRI_SOURCE,
+            span,
+            "0/1",
         ),
         "arms_tiv_russia_log": _column(
             tiv_log,
@@ -305,29 +343,101 @@ def _exercises(exercises: pd.DataFrame, iso3: pd.Index, window) -> _Column:
     )
 
 
-def _leverage(columns: dict, iso3: pd.Index, threshold: float) -> _Column:
-    def flag(name: str, cut: float) -> pd.Series:
-        return columns[name].values.reindex(iso3) >= cut
+def _dcad(dcad: pd.DataFrame, iso3: pd.Index, before_year: int) -> dict:
+    signed = dcad.loc[dcad["sign_year"] < before_year]
+    with_russia = signed.loc[(signed["iso3_1"] == RUSSIA) | (signed["iso3_2"] == RUSSIA)]
+    partners = with_russia["iso3_1"].where(with_russia["iso3_1"] != RUSSIA, with_russia["iso3_2"])
+    counts, reasons = _without_russia(
+        partners.value_counts().reindex(iso3, fill_value=0).astype(float), {}
+    )
+    coverage = f"{dcad['sign_year'].min()}-{dcad['sign_year'].max()}"
+    year = f"signed before {before_year}; DCAD v1.0 covers {coverage}"
+    partner = "with Russia (the USSR in 1984)"
+    return {
+        "dcad_russia": _column(
+            (counts > 0).astype(float).where(counts.notna()),
+            reasons,
+            f"1 if the state signed at least one defence cooperation agreement {partner}, "
+            "whether or not still in force",
+            DCAD_SOURCE,
+            year,
+            "0/1",
+        ),
+        "dcad_russia_count": _column(
+            counts,
+            reasons,
+            f"number of defence cooperation agreements the state signed {partner}",
+            DCAD_SOURCE,
+            year,
+            "count",
+        ),
+    }
 
-    arms = columns["arms_share_russia"].values.reindex(iso3)
-    lever = (
-        flag("alliance_russia", 1)
-        | flag("csto_member", 1)
-        | flag("russian_base", 1)
-        | flag("wagner_presence", 1)
-        | flag("airspace_deconfliction", 1)
-        | (arms.notna() & (arms >= threshold))
-    )
-    values, reasons = _without_russia(lever.astype(float), {})
-    return _column(
-        values,
-        reasons,
-        "1 if ATOP defence pledge, CSTO, Russian base, Wagner or airspace dependence (each = 1), "
-        f"or Russian arms share >= {threshold:g}",
-        "derived from the variables above",
-        "as components",
-        "0/1",
-    )
+
+def _ties(columns: dict, consent: pd.Series, iso3: pd.Index, params: dict, ties_path) -> dict:
+    """Occupation, patronage and airspace dependence apart, and the summary dependence."""
+    refused = sorted(consent.index[~consent])
+    listed = sorted(params["occupied_states"])
+    if refused != listed:
+        raise DataError(
+            ties_path,
+            "features params occupied_states",
+            f"the hosts whose russian_base note says NOT CONSENTED: {refused}",
+            listed,
+        )
+
+    def coded_one(name: str) -> pd.Series:
+        return columns[name].values.reindex(iso3) == 1
+
+    occupied = pd.Series(iso3.isin(listed), index=iso3)
+    patron = (
+        coded_one("alliance_russia")
+        | coded_one("csto_member")
+        | pd.Series(iso3.isin(consent.index[consent]), index=iso3)
+        | coded_one("wagner_presence")
+    ) & ~occupied
+    airspace = coded_one("airspace_deconfliction")
+    threshold = params["dependence_arms_threshold"]
+    hand_year = "before 24 Feb 2022"
+    arms_dependent = columns["arms_share_russia"].values.reindex(iso3) >= threshold
+    derived = {
+        "occupation": (
+            occupied,
+            "Russian forces on the state's recognised territory without its consent",
+            f"{HAND_SOURCE}: russian_base rows whose note says NOT CONSENTED, matching "
+            "config occupied_states",
+            hand_year,
+        ),
+        "patronage": (
+            patron,
+            "1 if ATOP defence pledge with Russia, CSTO member, consented Russian base or Wagner "
+            "deployed (each coded 1); 0 for an occupied state",
+            "derived from alliance_russia, csto_member, russian_base (with its note), "
+            "wagner_presence",
+            f"ATOP {params['atop_year']}; hand coding {hand_year}",
+        ),
+        "airspace_dependence": (
+            airspace,
+            "military operations depending on airspace Russia controls (airspace_deconfliction "
+            "coded 1; deconfliction only, 0.5, is 0)",
+            HAND_SOURCE,
+            hand_year,
+        ),
+        "security_dependence": (
+            patron | airspace | arms_dependent,
+            f"1 if patronage, airspace dependence or a Russian arms share of at least "
+            f"{threshold:g}; occupation is not a component. Contains the arms share: not for a "
+            "model with arms_share_russia",
+            "derived from patronage, airspace_dependence, arms_share_russia",
+            f"arms {_span(params['arms_window'])}; ATOP {params['atop_year']}; hand coding "
+            f"{hand_year}",
+        ),
+    }
+    result = {}
+    for name, (flags, definition, source, year) in derived.items():
+        values, reasons = _without_russia(flags.astype(float), {})
+        result[name] = _column(values, reasons, definition, source, year, "0/1")
+    return result
 
 
 def _agreement(votes, resolutions, iso3: pd.Index, partner: str, label: str, window) -> _Column:
@@ -482,34 +592,58 @@ def _security(files: dict, mapper: CountryMapper, hand_dir: Path, iso3: pd.Index
     atop_year = params["atop_year"]
     atop = read_atop(files["atop"], mapper, atop_year, atop_year)
     columns["alliance_russia"] = _alliance(atop, iso3, atop_year)
-    columns.update(_hand(read_security_ties(hand_dir / HAND_FILE, mapper), iso3))
+    ties_path = hand_dir / HAND_FILE
+    ties = read_security_ties(ties_path, mapper)
+    columns.update(_hand(ties, iso3))
     exercises = read_exercises(files["exercises"], mapper)
     columns["exercises_russia"] = _exercises(exercises, iso3, params["exercises_window"])
-    threshold = params["leverage_arms_threshold"]
-    columns["russian_military_leverage"] = _leverage(columns, iso3, threshold)
+    dcad = read_dcad(files["dcad"], mapper)
+    columns.update(_dcad(dcad, iso3, params["arms_window"][0]))
+    consent = base_consent(ties, ties_path)
+    columns.update(_ties(columns, consent, iso3, params, ties_path))
     return columns
 
 
 def _alignment(files: dict, mapper: CountryMapper, votes, resolutions, iso3, params: dict):
     year = params["ideal_year"]
     ideal = read_idealpoints(files["idealpoints"], mapper)
-    ideal = ideal.loc[ideal["year"] == year]
     values, reasons = _lookup(
-        ideal, iso3, "ideal_point", f"no ideal point for {year}", f"ideal point {year} empty"
+        ideal.loc[ideal["year"] == year],
+        iso3,
+        "ideal_point",
+        f"no ideal point for {year}",
+        f"ideal point {year} empty",
     )
     window = params["agreement_window"]
     return {
+        "ideal_pre": _pre_alignment(ideal, iso3, params),
         "ideal_2021": _column(
             values,
             reasons,
             "UNGA ideal point from all recorded votes (idealpointall)",
-            "Bailey, Strezhnev & Voeten (2017), July 2025 release",
+            IDEAL_SOURCE,
             str(year),
             "ideal point",
         ),
         "agree_russia": _agreement(votes, resolutions, iso3, RUSSIA, "Russia", window),
         "agree_usa": _agreement(votes, resolutions, iso3, USA, "the United States", window),
     }
+
+
+def _pre_alignment(ideal: pd.DataFrame, iso3: pd.Index, params: dict) -> _Column:
+    first, last = params["pre_alignment_first_year"], params["arms_window"][0] - 1
+    in_window = ideal.loc[ideal["year"].between(first, last)]
+    values = in_window.groupby("iso3")["ideal_point"].mean().reindex(iso3)
+    reasons = {state: f"no ideal point in {first}-{last}" for state in iso3[values.isna()]}
+    return _column(
+        values,
+        reasons,
+        "mean UNGA ideal point from all recorded votes (idealpointall) over the years of the "
+        "period in which the state has one; ends the year before the arms window",
+        IDEAL_SOURCE,
+        f"{first}-{last}",
+        "ideal point",
+    )
 
 
 def _freedom_house(fh: pd.DataFrame, iso3: pd.Index, edition: int) -> _Column:

@@ -66,7 +66,7 @@ def design_numbers(
         "ArmsFirstYear": features["arms_window"][0],
         "ArmsLastYear": features["arms_window"][1],
         "IdealYear": features["ideal_year"],
-        "LeverageArmsThreshold": percent(features["leverage_arms_threshold"]),
+        "LeverageArmsThreshold": percent(features["dependence_arms_threshold"]),
         "PlaceboFirstYear": placebo["window"][0][:4],
         "PlaceboLastYear": placebo["window"][1][:4],
         "PlaceboTolerance": percent(placebo["tolerance"]),

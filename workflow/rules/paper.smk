@@ -135,7 +135,7 @@ rule figure_over_time:
                caption="../report/over_time.rst"),
     params:
         settings={"exclude_states": config["model_defaults"]["exclude_states"],
-                  "arms_threshold": config["features"]["leverage_arms_threshold"]},
+                  "arms_threshold": config["features"]["dependence_arms_threshold"]},
     log:
         "results/logs/figures/over_time.log",
     conda:

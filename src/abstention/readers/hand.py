@@ -5,6 +5,9 @@ coded 0 (the table's stated convention); 0.5 marks associate membership, an
 ended deployment, an unconfirmed report or deconfliction without dependence.
 Two rows with the same state and variable are two sources for one fact and
 must agree; conflicting values stop the run.
+
+Whether the host consented to a Russian base is written in the row's note:
+"NOT CONSENTED" at its start, or "consented" elsewhere in it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ VARIABLES = (
     "russia_defence_cooperation",
 )
 ALLOWED_VALUES = {0.0, 0.5, 1.0}
+NOT_CONSENTED = "NOT CONSENTED"
 COLUMNS = ["iso3", "country", "variable", "value", "source_url", "note"]
 
 
@@ -62,3 +66,27 @@ def security_ties_wide(ties: pd.DataFrame, iso3: Iterable[str]) -> pd.DataFrame:
     index = pd.Index(sorted(set(iso3)), name="iso3")
     wide = values.reindex(index=index, columns=list(VARIABLES)).fillna(0.0)
     return wide.reset_index().rename_axis(columns=None)
+
+
+def base_consent(ties: pd.DataFrame, path: str | Path) -> pd.Series:
+    """Whether each host of a Russian base (value 1) consented, read from the notes.
+
+    A base row whose note says neither stops the run: patronage and occupation
+    are opposites, so no host may fall between them unread.
+    """
+    bases = ties.loc[(ties["variable"] == "russian_base") & (ties["value"] == 1)]
+    refused = bases["note"].str.startswith(NOT_CONSENTED)
+    consented = ~refused & bases["note"].str.contains("consented", case=False)
+    unstated = bases.loc[~refused & ~consented, ["iso3", "note"]]
+    if not unstated.empty:
+        raise DataError(
+            path,
+            "note of russian_base rows",
+            f"'{NOT_CONSENTED}' at the start or 'consented' in the note",
+            unstated.to_dict("records"),
+        )
+    by_state = pd.Series(consented.to_numpy(), index=bases["iso3"].to_numpy())
+    disagreeing = sorted(set(by_state.index[by_state]) & set(by_state.index[~by_state]))
+    if disagreeing:
+        raise DataError(path, "russian_base notes", "one consent status per state", disagreeing)
+    return by_state.groupby(level=0).first().rename_axis("iso3").rename("consented")
