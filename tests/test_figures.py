@@ -41,7 +41,7 @@ VOTES = {
     "ARM": (["abstain", "absent", "abstain"], [0, 0, 0]),
     "SRB": (["yes", "absent", "yes"], [0, 0, 0]),
     "ZAF": (["abstain", "abstain", "abstain"], [0, 0, 0]),
-    "VEN": (["absent", "absent", "absent"], [0, 0, 0]),
+    "VEN": (["no_right_to_vote"] * 3, [0, 0, 0]),
 }
 RESOLUTIONS = [
     ("ES-11-1", "A/RES/ES-11/1", "2022-03-02"),
@@ -104,7 +104,7 @@ def texts(fig: Figure) -> list[str]:
 
 def test_palette_is_okabe_ito_with_one_colour_and_marker_per_vote():
     assert set(style.OKABE_ITO.values()) == CANONICAL_OKABE_ITO
-    assert set(style.VOTE_ORDER) == {"yes", "abstain", "absent", "no"}
+    assert set(style.VOTE_ORDER) == {"yes", "abstain", "absent", "no", "no_right_to_vote"}
     assert set(style.VOTE_COLOURS) == set(style.VOTE_ORDER) == set(style.VOTE_MARKERS)
     assert set(style.VOTE_COLOURS.values()) <= CANONICAL_OKABE_ITO
     assert len(set(style.VOTE_COLOURS.values())) == len(style.VOTE_ORDER)
@@ -133,17 +133,18 @@ def test_world_map_colours_each_vote_and_hatches_cosponsors(polygons, es11_1):
     fig = figures.world_map_es11_1(polygons, es11_1)
     ax = fig.axes[0]
     collections = [c for c in ax.collections if isinstance(c, PatchCollection)]
-    # no data, yes, abstain, absent, no, then the co-sponsor overlay
+    # no data, yes, abstain, no, no right to vote (nobody absent), then the co-sponsor overlay
     assert len(collections) == 6
     fills = [matplotlib.colors.to_hex(c.get_facecolor()[0]).upper() for c in collections[:5]]
     assert fills == [style.NO_DATA_COLOUR.upper()] + [
-        style.VOTE_COLOURS[v] for v in style.VOTE_ORDER
+        style.VOTE_COLOURS[v] for v in ("yes", "abstain", "no", "no_right_to_vote")
     ]
     assert [len(c.get_paths()) for c in collections] == [2, 4, 4, 1, 1, 3]
     assert collections[-1].get_hatch() == style.COSPONSOR_HATCH
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend[:4] == ["Yes (4)", "Abstain (4)", "Absent (non-voting) (1)", "No (1)"]
-    assert legend[4] == "Co-sponsor (3)"
+    assert legend[:5] == ["Yes (4)", "Abstain (4)", "Absent (non-voting) (0)", "No (1)",
+                          "No right to vote (Art. 19) (1)"]
+    assert legend[5] == "Co-sponsor (3)"
 
 
 def test_map_cuts_rings_stitched_across_the_antimeridian():
@@ -156,11 +157,11 @@ def test_map_cuts_rings_stitched_across_the_antimeridian():
     assert figures._cut_at_antimeridian(inland)[0] is inland
 
 
-def test_vote_counts_draws_four_stacks_and_cosponsors_in_date_order(panel):
+def test_vote_counts_draws_one_stack_per_vote_and_cosponsors_in_date_order(panel):
     fig = figures.vote_counts_by_resolution(panel)
     ax = fig.axes[0]
     containers = [c for c in ax.containers if isinstance(c, BarContainer)]
-    assert len(containers) == 5
+    assert len(containers) == len(style.VOTE_ORDER) + 1
     assert all(len(c) == len(RESOLUTIONS) for c in containers)
     assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == [
         "ES-11/1",
@@ -279,8 +280,9 @@ def test_abstention_over_time_one_line_per_tie_group(panel):
     assert len(data_lines) == 2
     # BLR votes no throughout; ARM abstains, abstains, then is absent: one of two withholds
     np.testing.assert_allclose(data_lines[0].get_ydata(), [0.5, 0.5, 0.5])
-    # other: Israel's abstention lifts ES-11/2, dated before ES-11/3 though listed after it
-    np.testing.assert_allclose(data_lines[1].get_ydata(), [4 / 8, 5 / 8, 4 / 8])
+    # other: Israel's abstention lifts ES-11/2, dated before ES-11/3 though listed after it;
+    # Venezuela, without the right to vote, is in no share
+    np.testing.assert_allclose(data_lines[1].get_ydata(), [3 / 7, 4 / 7, 3 / 7])
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
         "CSTO / Russian base (n = 2)",
         "other (n = 8)",

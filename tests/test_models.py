@@ -63,6 +63,23 @@ def test_spec_recovers_effect_on_simulated_panel(panel):
     assert arms > 0 and result.fit["n"] == 120 and result.fit["name"] == "test_spec"
 
 
+def test_mnlogit_leaves_out_states_without_the_right_to_vote():
+    rng = np.random.default_rng(11)
+    n = 400
+    arms = rng.uniform(0, 1, n)
+    votes = np.where(arms + rng.normal(0, 0.4, n) > 0.7, "abstain",
+                     rng.choice(["yes", "absent", "no"], n, p=[0.8, 0.1, 0.1]))
+    votes[:7] = "no_right_to_vote"
+    frame = derive_outcomes(pd.DataFrame({
+        "iso3": [f"S{i:03d}" for i in range(n)], "symbol": "A/RES/ES-11/1",
+        "res_id": "A/RES/ES-11/1", "un_group": "African", "arms": arms, "cosponsor": 0,
+        "vote": votes,
+    }))
+    result = fit_spec(frame, spec(outcome="vote", estimator="mnlogit"))
+    assert result.fit["n"] == n - 7
+    assert set(result.coefficients["equation"]) == {"abstain", "absent", "no"}
+
+
 def test_every_configured_spec_resolves():
     for name in CONFIG["models"]:
         full = resolve_spec(name, CONFIG["models"][name], CONFIG)

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from abstention.article19 import apply_article19
+from abstention.readers.article19 import read_lost_votes
 from abstention.un_tables import UNInputs, build_un_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +23,10 @@ ES11_TALLIES = {
     "A/RES/ES-11/4": (143, 5, 35),
     "A/RES/ES-11/5": (94, 14, 73),
     "A/RES/ES-11/6": (141, 7, 32),
+    # 2025 (24 February; 3 December), from the column extract of UN Digital Library records
+    "A/RES/ES-11/7": (93, 18, 65),
+    "A/RES/ES-11/8": (93, 8, 73),
+    "A/RES/ES-11/9": (91, 12, 57),
 }
 
 
@@ -29,6 +35,8 @@ def un_inputs(root: Path) -> UNInputs:
     return UNInputs(
         ga_files=sorted(raw.glob("un_ga_resolutions/*.json")),
         sc_files=sorted(raw.glob("un_sc_resolutions/*.json")),
+        votes_2025=raw / "unga_2025_extract/un_votes_2025_processed.csv",
+        article19=root / "data/hand/article19_lost_vote.csv",
         voeten_published=raw / "voeten_unvotes/UNVotesPublished.RData",
         unvotes=raw / "voeten_unvotes/un_votes.rda",
         roll_calls=raw / "voeten_unvotes/un_roll_calls.rda",
@@ -56,7 +64,8 @@ def test_es11_tallies_and_every_member_present(tables, res_id):
     counts = tally(tables["votes"], res_id)
     assert (counts["yes"], counts["no"], counts["abstain"]) == ES11_TALLIES[res_id]
     assert counts.sum() == 193
-    assert counts["absent"] == 193 - sum(ES11_TALLIES[res_id])
+    not_voting = counts.get("absent", 0) + counts.get("no_right_to_vote", 0)
+    assert not_voting == 193 - sum(ES11_TALLIES[res_id])
 
 
 def test_es11_1_sponsors_include_israel_and_later_ones_do_not(tables):
@@ -89,7 +98,7 @@ def test_resolution_68_262_with_absences(tables):
 def test_ukraine_russia_selection(tables):
     resolutions = tables["resolutions"]
     chosen = set(resolutions.loc[resolutions["ukraine_russia"], "symbol"])
-    assert {f"A/RES/ES-11/{n}" for n in range(1, 7)} <= chosen
+    assert {f"A/RES/ES-11/{n}" for n in range(1, 10)} <= chosen
     assert {"A/RES/68/262", "A/RES/71/205", "R/73/194", "A/RES/74/17"} <= chosen
     assert "R/72/131" not in chosen
     assert resolutions.loc[resolutions["ukraine_russia"], "body"].eq("GA").all()
@@ -98,7 +107,7 @@ def test_ukraine_russia_selection(tables):
 
 def test_sources_agree_where_they_overlap(tables):
     overlap = tables["source_overlap"]
-    assert len(overlap) == 2
+    assert len(overlap) == 3
     assert (overlap["state_votes"] > 10_000).all()
     assert (overlap["agreement"] >= 0.999).all()
 
@@ -137,3 +146,62 @@ def test_security_council_votes_have_fifteen_members(tables):
     assert council.groupby("res_id").size().eq(15).all()
     dates = resolutions.set_index("res_id")["date"]
     assert dates["S/RES/2423 (2018)"] == pd.Timestamp("2018-06-28")
+
+
+def test_2025_votes_taken_only_where_the_un_extracts_lack_them(tables):
+    resolutions = tables["resolutions"].set_index("res_id")
+    recent = resolutions[resolutions["source"] == "unga2025"]
+    assert {"A/RES/ES-11/7", "A/RES/ES-11/8", "A/RES/ES-11/9"} <= set(recent.index)
+    assert resolutions.loc["A/RES/79/269", "source"] == "unxml"  # in both: the extract wins
+    es11_7 = resolutions.loc["A/RES/ES-11/7"]
+    assert (es11_7["session"], es11_7["date"], es11_7["body"]) == (
+        "ES-11", pd.Timestamp("2025-02-24"), "GA")
+    assert resolutions.loc["A/RES/ES-11/9", "date"] == pd.Timestamp("2025-12-03")
+    assert recent[["draft", "official_yes", "recorded_vote"]].notna().all().all()
+    votes = tables["votes"]
+    israel = votes[(votes["res_id"] == "A/RES/ES-11/7") & (votes["iso3"] == "ISR")]
+    assert israel["vote"].tolist() == ["no"]
+    assert not tables["sponsorships"]["res_id"].isin(recent.index).any()
+    report = tables["tally_report"].set_index("res_id")
+    assert (report.loc[["A/RES/ES-11/7", "A/RES/ES-11/8", "A/RES/ES-11/9"], "status"]
+            == "ok").all()
+    overlap = tables["source_overlap"].set_index("comparison").loc["unxml vs unga2025 (2025)"]
+    assert overlap["roll_calls"] > 150 and overlap["agreement"] >= 0.999
+
+
+def test_venezuela_had_no_vote_on_any_es11_text(tables):
+    votes = tables["votes"]
+    es11 = votes[votes["res_id"].str.startswith("A/RES/ES-11/") & (votes["iso3"] == "VEN")]
+    assert len(es11) == 9
+    assert es11["vote"].eq("no_right_to_vote").all()
+    assert es11["article19"].eq("confirmed").all()
+
+
+def test_article19_leaves_guinea_absent_and_gabon_abstaining(tables):
+    votes = tables["votes"].set_index(["res_id", "iso3"])
+    assert votes.loc[("A/RES/ES-11/1", "GIN"), "vote"] == "absent"
+    assert pd.isna(votes.loc[("A/RES/ES-11/1", "GIN"), "article19"])
+    assert votes.loc[("A/RES/ES-11/6", "GAB"), "vote"] == "abstain"
+    assert votes.loc[("A/RES/ES-11/6", "LBN"), "vote"] == "no_right_to_vote"
+
+
+def test_article19_recodes_in_the_russia_ukraine_texts(tables):
+    """23 state-votes with the confirmed and likely windows (Venezuela 14, Afghanistan 6,
+    Bolivia 2, Lebanon 1); 27 with the uncertain ones too (Dominica and Equatorial Guinea on
+    ES-11/6, Guinea-Bissau on ES-11/7 and 8). The uncertain rows only add absences; South
+    Sudan's yes on ES-11/6 and Guinea-Bissau's later votes are kept as recorded."""
+    resolutions = tables["resolutions"]
+    chosen = set(resolutions.loc[resolutions["ukraine_russia"], "res_id"])
+    votes = tables["votes"]
+    in_texts = votes["res_id"].isin(chosen)
+    assert votes.loc[in_texts, "vote"].eq("no_right_to_vote").sum() == 23
+    recorded = votes.assign(vote=votes["vote"].replace("no_right_to_vote", "absent"))
+    windows = read_lost_votes(ROOT / "data/hand/article19_lost_vote.csv", tables["countries"])
+    wider, report = apply_article19(recorded.drop(columns="article19"), resolutions, windows,
+                                    ["confirmed", "likely", "uncertain"], "article19")
+    assert wider.loc[in_texts, "vote"].eq("no_right_to_vote").sum() == 27
+    conflicts = report[report["action"].eq("conflict") & report["res_id"].isin(chosen)]
+    assert sorted(conflicts["iso3"]) == ["GNB", "SSD", "VEN"]
+    report_file = tables["article19_report"]
+    assert set(report_file["action"]) == {"recoded", "not_applied", "conflict",
+                                          "absent_after_cast_vote"}

@@ -16,6 +16,7 @@ FIXTURE_RAW = [
     "un_ga_resolutions/74.json",
     "un_ga_resolutions/ES-11.json",
     "un_sc_resolutions/2022.json",
+    "unga_2025_extract/un_votes_2025_processed.csv",
     "voeten_unvotes/UNVotesPublished.RData",
     "voeten_unvotes/un_votes.rda",
     "voeten_unvotes/un_roll_calls.rda",
@@ -60,7 +61,9 @@ def test_ingest_runs_on_fixture_data(project):
     votes = pd.read_parquet(project / TARGET)
     es1 = votes[votes["res_id"] == "A/RES/ES-11/1"]["vote"].value_counts()
     assert (es1["yes"], es1["no"], es1["abstain"], es1.sum()) == (141, 5, 35, 193)
+    assert es1["no_right_to_vote"] == 1  # Venezuela, Article 19
     assert (project / "results/data/tally_report.csv").exists()
+    assert (project / "results/data/article19_report.csv").exists()
     assert (project / "results/logs/un_tables.log").read_text().count("rows") >= 4
 
 

@@ -39,6 +39,7 @@ from abstention.style import (
     VOTE_ORDER,
     styled,
 )
+from abstention.votes import NO_RIGHT_TO_VOTE
 
 INVASION_DATE = pd.Timestamp("2022-02-24")
 SHARE_VARIABLES = frozenset({"arms_share_russia", "trade_share_russia"})
@@ -257,7 +258,7 @@ def vote_counts_by_resolution(panel: pd.DataFrame) -> Figure:
     ax.bar_label(bars, padding=1, fontsize=6)
     _resolution_axis(ax, res)
     ax.set_ylabel("Member states")
-    fig.legend(loc="outside upper center", ncols=5)
+    fig.legend(loc="outside upper center", ncols=3)
     return fig
 
 
@@ -468,12 +469,14 @@ def abstention_over_time(votes_long: pd.DataFrame) -> Figure:
     """Share of each security-tie group abstaining or absent on every Ukraine vote.
 
     `votes_long`: iso3, res_id, symbol, date, vote, tie_group (one row per member
-    state x vote; a categorical tie_group fixes the legend order).
+    state x vote; a categorical tie_group fixes the legend order). A state without the
+    right to vote (Article 19) is left out of that vote's share.
     """
     _require(votes_long, ["iso3", "res_id", "symbol", "date", "vote", "tie_group"], "votes_long")
+    vote = votes_long["vote"]
     data = votes_long.assign(
         date=pd.to_datetime(votes_long["date"]),
-        withheld=votes_long["vote"].isin(["abstain", "absent"]),
+        withheld=vote.isin(["abstain", "absent"]).astype(float).where(vote != NO_RIGHT_TO_VOTE),
     )
     fig = Figure(figsize=(FULL_WIDTH, 2.8), layout="constrained")
     ax = fig.add_subplot()

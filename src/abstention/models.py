@@ -16,7 +16,7 @@ import pandas as pd
 from abstention.errors import DataError
 from abstention.estimators import ModelResult, fit_model
 from abstention.tables_io import write_table
-from abstention.votes import VOTES
+from abstention.votes import SUPPORT_ORDER
 
 
 def resolve_spec(name: str, spec: dict, settings: dict) -> dict:
@@ -65,7 +65,10 @@ def model_sample(panel: pd.DataFrame, spec: dict) -> pd.DataFrame:
 def fit_spec(panel: pd.DataFrame, spec: dict) -> ModelResult:
     rows = model_sample(panel, spec)
     if spec["estimator"] == "mnlogit":
-        rows[spec["outcome"]] = pd.Categorical(rows[spec["outcome"]], categories=list(VOTES))
+        # no_right_to_vote is no choice: it becomes missing and the row is dropped
+        choice = rows[spec["outcome"]]
+        rows[spec["outcome"]] = pd.Categorical(choice.where(choice.isin(SUPPORT_ORDER)),
+                                               categories=list(SUPPORT_ORDER))
     fixed = list(spec.get("categorical", [])) + list(spec.get("fixed_effects", []))
     groups = "iso3" if spec["cov_type"] == "cluster" else None
     result = fit_model(rows, spec["outcome"], spec["covariates"], spec["estimator"],

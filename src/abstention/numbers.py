@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.votes import VOTES
 
-ORDINALS = ["One", "Two", "Three", "Four", "Five", "Six"]
+ORDINALS = ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
 
 
 def macro_file(values: dict[str, object]) -> str:
@@ -92,8 +93,8 @@ def collect(
     for ordinal, (_symbol, rows) in zip(ORDINALS, es11.groupby("symbol", sort=True), strict=True):
         counts = rows["vote"].value_counts()
         name = f"NumEs{ordinal}"
-        for vote in ("yes", "no", "abstain", "absent"):
-            values[f"{name}{vote.capitalize()}"] = int(counts.get(vote, 0))
+        for vote in VOTES:
+            values[f"{name}{camel(vote)}"] = int(counts.get(vote, 0))
         values[f"{name}Sponsors"] = int(rows["cosponsor"].sum())
         israel = rows[rows["iso3"] == "ISR"].iloc[0]
         values[f"IsraelEs{ordinal}Vote"] = israel["vote"]

@@ -5,22 +5,26 @@ Outcomes are derived here and nowhere else:
 - `abstain_or_absent`: 1 for abstain or absent, 0 for yes, missing for no.
 - `cosponsor`: 1 if the state sponsored or additionally sponsored the draft.
 - `support_ladder`: 0 no < 1 abstain or absent < 2 yes < 3 yes and co-sponsor.
+A state without the right to vote (Article 19, vote `no_right_to_vote`) is outside the risk
+set: all three vote outcomes are missing for it.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
+
+from abstention.votes import NO_RIGHT_TO_VOTE
 
 
 def derive_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
     vote = frame["vote"]
     out = frame.copy()
-    out["not_yes"] = (vote != "yes").astype(int)
-    out["abstain_or_absent"] = np.where(vote == "no", np.nan,
-                                        vote.isin(["abstain", "absent"]).astype(float))
+    entitled = vote != NO_RIGHT_TO_VOTE
+    out["not_yes"] = (vote != "yes").astype("Int64").where(entitled)
+    withheld = vote.isin(["abstain", "absent"]).astype(float)
+    out["abstain_or_absent"] = withheld.where(entitled & (vote != "no"))
     ladder = vote.map({"no": 0, "abstain": 1, "absent": 1, "yes": 2})
-    out["support_ladder"] = (ladder + ((vote == "yes") & (out["cosponsor"] == 1))).astype(int)
+    out["support_ladder"] = (ladder + ((vote == "yes") & (out["cosponsor"] == 1))).astype("Int64")
     return out
 
 

@@ -36,13 +36,17 @@ VOTE_COLOURS: dict[str, str] = {
     "abstain": OKABE_ITO["orange"],
     "absent": OKABE_ITO["reddish_purple"],
     "no": OKABE_ITO["vermillion"],
+    "no_right_to_vote": OKABE_ITO["grey"],
 }
-VOTE_MARKERS: dict[str, str] = {"yes": "o", "abstain": "s", "absent": "D", "no": "X"}
+VOTE_MARKERS: dict[str, str] = {
+    "yes": "o", "abstain": "s", "absent": "D", "no": "X", "no_right_to_vote": "v",
+}
 VOTE_LABELS: dict[str, str] = {
     "yes": "Yes",
     "abstain": "Abstain",
     "absent": "Absent (non-voting)",
     "no": "No",
+    "no_right_to_vote": "No right to vote (Art. 19)",
 }
 
 COSPONSOR_COLOUR = OKABE_ITO["bluish_green"]

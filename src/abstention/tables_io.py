@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.readers.article19 import CERTAINTIES
 from abstention.readers.common import require_unique
 from abstention.votes import VOTES
 
@@ -19,9 +20,9 @@ SCHEMAS: dict[str, dict] = {
         "values": {"body": {"GA", "SC"}},
     },
     "votes": {
-        "columns": ["res_id", "iso3", "vote", "source"],
+        "columns": ["res_id", "iso3", "vote", "source", "article19"],
         "key": ["res_id", "iso3"],
-        "values": {"vote": set(VOTES)},
+        "values": {"vote": set(VOTES), "article19": set(CERTAINTIES)},
     },
     "sponsorships": {
         "columns": ["res_id", "iso3", "role"],

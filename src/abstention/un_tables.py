@@ -8,8 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from abstention import votes as v
+from abstention.article19 import apply_article19
 from abstention.countries import country_mapper
-from abstention.readers import un_json, voeten
+from abstention.readers import un2025, un_json, voeten
+from abstention.readers.article19 import read_lost_votes
 from abstention.sponsors import build_sponsorships
 
 
@@ -17,6 +19,8 @@ from abstention.sponsors import build_sponsorships
 class UNInputs:
     ga_files: list[Path]
     sc_files: list[Path]
+    votes_2025: Path
+    article19: Path
     voeten_published: Path
     unvotes: Path
     roll_calls: Path
@@ -72,10 +76,17 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
     sc = v.json_tables(sc_records, "SC", countries, mapper, rule["json_first_session"],
                        "data/raw/un_sc_resolutions")
 
-    parts = (old, middle, ga, sc)
+    records_2025 = un2025.read_votes_2025(inputs.votes_2025)
+    recent = v.votes_2025_tables(records_2025, countries, set(ga.resolutions["symbol"]),
+                                 str(inputs.votes_2025))
+
+    parts = (old, middle, ga, sc, recent)
     resolutions = pd.concat([p.resolutions for p in parts], ignore_index=True)
     resolutions["ukraine_russia"] = v.flag_ukraine_russia(resolutions, settings["ukraine_russia"])
     votes = pd.concat([p.votes for p in parts], ignore_index=True)
+    windows = read_lost_votes(inputs.article19, countries)
+    votes, article19 = apply_article19(votes, resolutions, windows,
+                                       settings["article19"]["certainty"], str(inputs.article19))
     listing = pd.concat([p.listing_report for p in parts], ignore_index=True)
 
     entries = pd.concat([ga_records.sponsor_entries, sc_records.sponsor_entries])
@@ -86,7 +97,7 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
 
     known = pd.read_csv(inputs.known_tally_issues, dtype=str)
     tally = v.tally_report(resolutions, votes, listing, known, str(inputs.known_tally_issues))
-    overlap = v.overlap_report(_overlap_pairs(published, unvotes, roll_calls, ga,
+    overlap = v.overlap_report(_overlap_pairs(published, unvotes, roll_calls, ga, records_2025,
                                               rule["voeten_last_session"]))
     return {
         "resolutions": resolutions,
@@ -97,12 +108,14 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
         "source_overlap": overlap,
         "listing_report": listing,
         "sponsor_entries_skipped": sponsors.skipped,
+        "article19_report": article19,
     }
 
 
-def _overlap_pairs(published, unvotes, roll_calls, ga, last_session):
+def _overlap_pairs(published, unvotes, roll_calls, ga, records_2025, last_session):
     """Voeten 2016 vs unvotes on the sessions both cover; unvotes vs UN extracts on the
-    resolutions of the first session the extracts cover (one roll call per symbol)."""
+    resolutions of the first session the extracts cover (one roll call per symbol); UN
+    extracts vs the 2025 column extract on the symbols both hold."""
     session = unvotes["rcid"].map(roll_calls.set_index("rcid")["session"])
     both = unvotes[session <= last_session].assign(key=unvotes["rcid"])
     old = published[published["rcid"].isin(both["rcid"])].assign(key=published["rcid"])
@@ -113,7 +126,9 @@ def _overlap_pairs(published, unvotes, roll_calls, ga, last_session):
     later = later.assign(key=later["rcid"].map(single).str.strip())
     json_votes = ga.votes.assign(key=ga.votes["res_id"])
     columns = ["key", "iso3", "vote"]
+    extract_2025 = records_2025.listed_votes.assign(key=records_2025.listed_votes["symbol"])
     return {
         f"voeten2016 vs unvotes (sessions to {last_session})": (old[columns], both[columns]),
         f"unvotes vs unxml (session {first_json})": (later[columns], json_votes[columns]),
+        "unxml vs unga2025 (2025)": (json_votes[columns], extract_2025[columns]),
     }

@@ -6,7 +6,8 @@ Sources and the rule that picks one where they overlap (config `votes`):
 - the `unvotes` package tables for the sessions after that and before
   `json_first_session` (absences dropped upstream, rebuilt from membership);
 - the UN extracts (UNxml) from `json_first_session` on, and the emergency and
-  special sessions, plus every Security Council resolution.
+  special sessions, plus every Security Council resolution;
+- the 2025 column extract for the General Assembly votes of 2025 the UN extracts lack.
 `overlap_report` compares the sources where they overlap.
 """
 
@@ -19,10 +20,14 @@ import pandas as pd
 
 from abstention.countries import CountryMapper
 from abstention.errors import DataError
+from abstention.readers.un2025 import Votes2025
 from abstention.readers.un_json import ResolutionRecords
 
-VOTES = ("yes", "abstain", "absent", "no")  # the support order, strongest first
+SUPPORT_ORDER = ("yes", "abstain", "absent", "no")  # a member entitled to vote, strongest first
+NO_RIGHT_TO_VOTE = "no_right_to_vote"  # in arrears under Article 19 of the Charter
+VOTES = (*SUPPORT_ORDER, NO_RIGHT_TO_VOTE)
 CAST = ("yes", "no", "abstain")  # votes cast; absence is not one
+TALLIED_SOURCES = ("unxml", "unga2025")  # sources that carry official counts
 RESOLUTION_COLUMNS = [
     "res_id",
     "body",
@@ -383,6 +388,53 @@ def json_tables(
     return VoteTables(resolutions, votes.assign(source="unxml"), report)
 
 
+def votes_2025_tables(
+    records: Votes2025, countries: pd.DataFrame, present: set[str], source: str
+) -> VoteTables:
+    """The 2025 recorded General Assembly votes whose symbol the UN extracts lack.
+
+    A symbol in `present` (already taken from the UN extracts) is not taken again; the
+    overlap report compares the two sources there. A blank in a member's column is an
+    absence. A member at the vote date without a column (Afghanistan and Venezuela have
+    none) is recorded absent only if the blanks plus the members without a column equal
+    the row's NO-VOTE COUNT; otherwise, or if a column names a state that was not a
+    member on the date, the run stops naming the row.
+    """
+    taken = records.resolutions[~records.resolutions["symbol"].isin(present)]
+    parts = []
+    for row in taken.itertuples(index=False):
+        listed = records.listed_votes[records.listed_votes["symbol"] == row.symbol]
+        entitled = members_at(countries, row.date)
+        outsiders = sorted(set(listed["iso3"]) - entitled)
+        if outsiders:
+            raise DataError(source, row.symbol, f"columns only for members on {row.date.date()}",
+                            outsiders)
+        without_column = sorted(entitled - set(listed["iso3"]))
+        blanks = int(listed["vote"].isna().sum())
+        if blanks + len(without_column) != row.official_no_vote:
+            raise DataError(
+                source, row.symbol,
+                f"blanks ({blanks}) plus members without a column {without_column} equal to "
+                "the NO-VOTE COUNT",
+                row.official_no_vote,
+            )
+        parts.append(listed.assign(vote=listed["vote"].fillna("absent")))
+        parts.append(pd.DataFrame({"symbol": row.symbol, "iso3": without_column,
+                                   "vote": "absent"}))
+    votes = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["symbol", "iso3", "vote"])
+    resolutions = taken.assign(
+        res_id=taken["symbol"], body="GA", draft="", agenda_item="",
+        adoption_type="By a recorded vote", count_issue="", recorded_vote=True, source="unga2025",
+    )
+    for vote in CAST:
+        resolutions[f"official_{vote}"] = resolutions[f"official_{vote}"].astype("Int64")
+    votes = pd.DataFrame({"res_id": votes["symbol"], "iso3": votes["iso3"],
+                          "vote": votes["vote"], "source": "unga2025"})
+    return VoteTables(resolutions[RESOLUTION_COLUMNS].reset_index(drop=True), votes,
+                      pd.DataFrame())
+
+
 def tally_report(
     resolutions: pd.DataFrame,
     votes: pd.DataFrame,
@@ -397,13 +449,14 @@ def tally_report(
     reviewed file; a new one stops the run.
     """
     counted = (
-        votes[votes["vote"] != "absent"]
+        votes[votes["vote"].isin(CAST)]
         .groupby(["res_id", "vote"])
         .size()
         .unstack(fill_value=0)
         .reindex(columns=list(CAST), fill_value=0)
     )
-    checked = resolutions[resolutions["source"].eq("unxml") & resolutions["recorded_vote"]]
+    tallied = resolutions["source"].isin(TALLIED_SOURCES)
+    checked = resolutions[tallied & resolutions["recorded_vote"]]
     report = checked[
         ["res_id", "body", "date", "official_yes", "official_no", "official_abstain", "count_issue"]
     ].merge(counted.add_prefix("listed_").reset_index(), on="res_id", how="left")

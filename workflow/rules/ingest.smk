@@ -21,6 +21,8 @@ rule un_tables:
         checked=rules.raw_checksums.output,
         ga=sorted(Path("data/raw/un_ga_resolutions").glob("*.json")),
         sc=sorted(Path("data/raw/un_sc_resolutions").glob("*.json")),
+        votes_2025="data/raw/unga_2025_extract/un_votes_2025_processed.csv",
+        article19="data/hand/article19_lost_vote.csv",
         voeten_published="data/raw/voeten_unvotes/UNVotesPublished.RData",
         unvotes="data/raw/voeten_unvotes/un_votes.rda",
         roll_calls="data/raw/voeten_unvotes/un_roll_calls.rda",
@@ -33,8 +35,9 @@ rule un_tables:
         aliases="src/abstention/resources/country_aliases.csv",
         cow_historic="src/abstention/resources/cow_historic.csv",
         code=package(
-            "un_tables", "votes", "sponsors", "countries", "tables_io", "errors",
-            "readers/un_json", "readers/voeten", "readers/rdata",
+            "un_tables", "votes", "sponsors", "countries", "tables_io", "errors", "article19",
+            "readers/un_json", "readers/voeten", "readers/rdata", "readers/un2025",
+            "readers/article19",
         ),
     output:
         resolutions="results/data/resolutions.parquet",
@@ -45,8 +48,10 @@ rule un_tables:
         source_overlap="results/data/source_overlap.csv",
         listing_report="results/data/listing_report.csv",
         sponsor_entries_skipped="results/data/sponsor_entries_skipped.csv",
+        article19_report="results/data/article19_report.csv",
     params:
-        settings={k: config[k] for k in ("votes", "regional_groups", "ukraine_russia")},
+        settings={k: config[k] for k in ("votes", "regional_groups", "ukraine_russia",
+                                         "article19")},
     log:
         "results/logs/un_tables.log",
     conda:

@@ -12,9 +12,9 @@ with step_log(snakemake.log[0], "un_tables") as log:  # noqa: F821
         ga_files=[Path(p) for p in given.ga],
         sc_files=[Path(p) for p in given.sc],
         **{name: Path(given[name]) for name in (
-            "voeten_published", "unvotes", "roll_calls", "codelist", "regional_groups",
-            "known_tally_issues", "sponsor_nonstate_patterns", "sponsor_entry_fixes",
-            "date_corrections")},
+            "votes_2025", "article19", "voeten_published", "unvotes", "roll_calls", "codelist",
+            "regional_groups", "known_tally_issues", "sponsor_nonstate_patterns",
+            "sponsor_entry_fixes", "date_corrections")},
     )
     tables = build_un_tables(inputs, snakemake.params.settings)  # noqa: F821
     for name, frame in tables.items():
