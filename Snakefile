@@ -20,10 +20,7 @@ include: "workflow/rules/paper.smk"
 rule all:
     default_target: True
     input:
-        rules.un_tables.output,
-        rules.features.output,
-        rules.panel.output,
         "results/paper/paper.pdf",
         rules.figures.input,
-        expand("results/models/{name}/fit.json", name=MODELS),
+        expand("results/tables/{table}.tex", table=TABLES),
         "results/models/predictions.csv",

@@ -1,4 +1,5 @@
-"""Each paper figure from the workflow's result files: one builder per figure rule."""
+"""Each paper figure from the workflow's result files: one builder per figure kind, named by the
+figure's config entry (`figures.registry`)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,28 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from abstention import figures
+from abstention.exhibit_tables import quantity_text
 from abstention.readers.natural_earth import read_country_polygons
 
 ES11_1 = "A/RES/ES-11/1"
+WEOG = "Western European and Others"
+SHARE_SCALE = 0.1  # shares are shown per 10 percentage points
 
 
 def _es11(panel: pd.DataFrame) -> pd.DataFrame:
     return panel[panel["symbol"].str.startswith("A/RES/ES-11/")]
 
 
-def tie_group(panel: pd.DataFrame, threshold: float) -> pd.Series:
-    """Security-tie groups for the over-time figure: strongest tie first."""
-    formal = (panel["csto_member"] >= 1) | (panel["russian_base"] >= 1)
-    arms = panel["arms_share_russia"] >= threshold
-    labels = pd.Series("other", index=panel.index)
-    labels[arms] = f"Russian arms share >= {threshold:.0%}"
-    labels[formal] = "CSTO member or Russian base"
-    order = ["CSTO member or Russian base", f"Russian arms share >= {threshold:.0%}", "other"]
+def tie_group(panel: pd.DataFrame) -> pd.Series:
+    """Security-tie groups for the over-time figure: occupation apart from patronage, since
+    states occupied by Russian forces have every reason to vote against Russia."""
+    labels = pd.Series("no security dependence", index=panel.index)
+    labels[panel["security_dependence"] == 1] = "dependence through arms only"
+    labels[(panel["patronage"] == 1) | (panel["airspace_dependence"] == 1)] = \
+        "patronage or airspace dependence"
+    labels[panel["occupation"] == 1] = "Russian forces without consent"
+    order = ["patronage or airspace dependence", "dependence through arms only",
+             "Russian forces without consent", "no security dependence"]
     return pd.Categorical(labels, categories=order)
 
 
@@ -42,37 +48,54 @@ def alignment_arms(inputs, params) -> Figure:
 
 
 def marginal_effects(inputs, params) -> Figure:
-    frames = [pd.read_csv(path).assign(model=name)
+    """The ties' effects only (controls have their own scales); shares per 10 points."""
+    titles = params["model_titles"]
+    frames = [pd.read_csv(path).assign(model=titles.get(name, name))
               for name, path in zip(params["models"], inputs["margins"], strict=True)]
     margins = pd.concat(frames)
-    return figures.marginal_effects(margins[margins["term"].isin(params["terms"])])
+    margins = margins[margins["term"].isin(params["terms"])].copy()
+    shares = margins["term"].isin(figures.SHARE_VARIABLES)
+    margins.loc[shares, ["estimate", "ci_low", "ci_high"]] *= SHARE_SCALE
+    margins.loc[shares, "term"] = margins.loc[shares, "term"] + "_per_10pp"
+    return figures.marginal_effects(margins)
 
 
-def not_yes_curve(inputs, params) -> Figure:
-    panel = pd.read_parquet(inputs["panel"])
-    rug = panel.loc[panel["symbol"] == ES11_1, "arms_share_russia"]
-    return figures.predicted_not_yes_curve(pd.read_csv(inputs["curve"]), rug=rug)
+def hypotheses(inputs, params) -> Figure:
+    titles = params["model_titles"]
+    table = pd.concat([pd.read_csv(inputs["hypotheses"]), pd.read_csv(inputs["period_check"])])
+    table = table[table["quantity"] != "ame_bootstrap"]
+    table = table[~table["quantity"].str.startswith("base_")]
+    text = [quantity_text(q, m, titles).format(
+        tie="security dependence", model="not co-sponsoring", other="not voting yes",
+        by="the text attribute") for q, m in zip(table["quantity"], table["model"], strict=True)]
+    return figures.hypothesis_quantities(table.assign(label=text))
+
+
+def heterogeneity(inputs, params) -> Figure:
+    return figures.per_text_effects(pd.read_csv(inputs["heterogeneity"]))
 
 
 def israel(inputs, params) -> Figure:
     panel = _es11(pd.read_parquet(inputs["panel"]))
-    weog = sorted(panel.loc[panel["un_group"] == "Western European and Others", "iso3"].unique())
-    return figures.israel_path(panel, {"WEOG members": weog, "US allies": params["us_allies"]})
+    weog = sorted(set(panel.loc[panel["un_group"] == WEOG, "iso3"]) - {"ISR"})
+    allies = sorted(set(params["us_allies"]) - set(weog))
+    return figures.israel_path(panel, {"WEOG without Israel": weog,
+                                       "US treaty allies outside WEOG": allies})
 
 
 def over_time(inputs, params) -> Figure:
     panel = pd.read_parquet(inputs["panel"])
     panel = panel[~panel["iso3"].isin(params["exclude_states"])]
-    return figures.abstention_over_time(
-        panel.assign(tie_group=tie_group(panel, params["arms_threshold"])))
+    return figures.abstention_over_time(panel.assign(tie_group=tie_group(panel)))
 
 
 BUILDERS = {
-    "figure_world_map": world_map,
-    "figure_vote_counts": vote_counts,
-    "figure_alignment_arms": alignment_arms,
-    "figure_marginal_effects": marginal_effects,
-    "figure_not_yes_curve": not_yes_curve,
-    "figure_israel": israel,
-    "figure_over_time": over_time,
+    "world_map": world_map,
+    "vote_counts": vote_counts,
+    "alignment_arms": alignment_arms,
+    "marginal_effects": marginal_effects,
+    "hypotheses": hypotheses,
+    "heterogeneity": heterogeneity,
+    "israel": israel,
+    "over_time": over_time,
 }

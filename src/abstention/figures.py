@@ -266,11 +266,11 @@ def vote_counts_by_resolution(panel: pd.DataFrame) -> Figure:
 def alignment_vs_arms(panel_es11_1: pd.DataFrame, label_iso3: list[str]) -> Figure:
     """Prior alignment against Russian arms share, one marker per ES-11/1 vote.
 
-    `panel_es11_1`: iso3, name, vote, arms_share_russia, ideal_2021. States with
-    either value missing are not drawn (and not labelled); a label for a state
-    absent from the table is an error.
+    `panel_es11_1`: iso3, name, vote, arms_share_russia, ideal_pre (alignment before the
+    arms window, so measured before the ties). States with either value missing are not
+    drawn (and not labelled); a label for a state absent from the table is an error.
     """
-    x_name, y_name = "arms_share_russia", "ideal_2021"
+    x_name, y_name = "arms_share_russia", "ideal_pre"
     _require(panel_es11_1, ["iso3", "name", "vote", x_name, y_name], "panel_es11_1")
     unknown = sorted(set(label_iso3) - set(panel_es11_1["iso3"]))
     if unknown:
@@ -466,7 +466,9 @@ def israel_path(panel: pd.DataFrame, peers: dict[str, list[str]], focal: str = "
 
 @styled
 def abstention_over_time(votes_long: pd.DataFrame) -> Figure:
-    """Share of each security-tie group abstaining or absent on every Ukraine vote.
+    """Share of each security-tie group not voting yes on every Ukraine vote, at the real vote
+    dates (markers only: the votes are irregularly spaced). States that had lost their vote are
+    left out of the share.
 
     `votes_long`: iso3, res_id, symbol, date, vote, tie_group (one row per member
     state x vote; a categorical tie_group fixes the legend order). A state without the
@@ -476,7 +478,8 @@ def abstention_over_time(votes_long: pd.DataFrame) -> Figure:
     vote = votes_long["vote"]
     data = votes_long.assign(
         date=pd.to_datetime(votes_long["date"]),
-        withheld=vote.isin(["abstain", "absent"]).astype(float).where(vote != NO_RIGHT_TO_VOTE),
+        withheld=vote.isin(["abstain", "absent", "no"]).astype(float).where(
+            vote != NO_RIGHT_TO_VOTE),
     )
     fig = Figure(figsize=(FULL_WIDTH, 2.8), layout="constrained")
     ax = fig.add_subplot()
@@ -488,9 +491,9 @@ def abstention_over_time(votes_long: pd.DataFrame) -> Figure:
             share["withheld"],
             **_series(i),
             markersize=3.5,
-            linewidth=0.8,
+            linestyle="none",
             alpha=0.9,
-            label=f"{group} (n = {rows['iso3'].nunique()})",
+            label=f"{group} (n = {rows['iso3'].nunique()} states)",
         )
     ax.axvline(INVASION_DATE, color="#777777", linewidth=0.7, linestyle=":")
     ax.annotate(
@@ -508,6 +511,71 @@ def abstention_over_time(votes_long: pd.DataFrame) -> Figure:
     _as_percent(ax.yaxis)
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.set_ylabel("Abstained or absent")
+    ax.set_ylabel("Did not vote yes")
     fig.legend(title="Security ties to Russia", loc="outside right upper")
+    return fig
+
+
+@styled
+def hypothesis_quantities(quantities: pd.DataFrame) -> Figure:
+    """One panel per hypothesis: its primary quantity and components with 95 % intervals.
+
+    `quantities`: hypothesis, label, estimate, ci_low, ci_high, primary (rows in display
+    order; the primary row of each panel is drawn in the focal colour).
+    """
+    _require(quantities, ["hypothesis", "label", "estimate", "ci_low", "ci_high", "primary"],
+             "quantities")
+    panels = _in_order(quantities["hypothesis"])
+    heights = [quantities["hypothesis"].eq(h).sum() for h in panels]
+    fig = Figure(figsize=(FULL_WIDTH, 0.8 + 0.32 * sum(heights)), layout="constrained")
+    axes = fig.subplots(len(panels), 1, squeeze=False, height_ratios=heights)[:, 0]
+    for ax, hypothesis in zip(axes, panels, strict=True):
+        rows = quantities[quantities["hypothesis"] == hypothesis].reset_index(drop=True)
+        y = np.arange(len(rows))
+        colours = [FOCAL_COLOUR if primary else SERIES_COLOURS[0] for primary in rows["primary"]]
+        ax.errorbar(rows["estimate"], y, xerr=[rows["estimate"] - rows["ci_low"],
+                                                rows["ci_high"] - rows["estimate"]],
+                    fmt="none", ecolor=colours, elinewidth=1.0)
+        ax.scatter(rows["estimate"], y, color=colours, s=14, zorder=3)
+        ax.axvline(0, color="#777777", linewidth=0.6, linestyle=":")
+        ax.set_yticks(y, rows["label"])
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_title(hypothesis, loc="left", fontsize=8)
+        ax.grid(axis="x")
+    axes[-1].set_xlabel(
+        "Estimate (probability scale; relative effects as multiples of the base rate)")
+    return fig
+
+
+@styled
+def per_text_effects(effects: pd.DataFrame) -> Figure:
+    """Per-text average marginal effects with intervals, one panel per tie measure, texts at
+    their vote dates; separated or failed fits are marked, not drawn as numbers.
+
+    `effects`: symbol, date, term, estimate, ci_low, ci_high, status, separated.
+    """
+    _require(effects, ["symbol", "date", "term", "estimate", "ci_low", "ci_high", "status"],
+             "effects")
+    terms = _in_order(effects["term"])
+    fig = Figure(figsize=(FULL_WIDTH, 1.0 + 1.9 * len(terms)), layout="constrained")
+    axes = fig.subplots(len(terms), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, term in zip(axes, terms, strict=True):
+        rows = effects[effects["term"] == term].assign(date=lambda d: pd.to_datetime(d["date"]))
+        shown = rows[rows["status"].eq("ok") & ~rows["separated"].fillna(False).astype(bool)]
+        ax.errorbar(shown["date"], shown["estimate"],
+                    yerr=[shown["estimate"] - shown["ci_low"],
+                          shown["ci_high"] - shown["estimate"]],
+                    fmt="o", color=SERIES_COLOURS[0], markersize=3, elinewidth=0.8)
+        skipped = rows[~rows.index.isin(shown.index)]
+        ax.scatter(skipped["date"], np.zeros(len(skipped)), marker="x", color=FOCAL_COLOUR, s=14,
+                   label="not estimable / separated" if len(skipped) else None)
+        ax.axhline(0, color="#777777", linewidth=0.6, linestyle=":")
+        ax.axvline(INVASION_DATE, color="#777777", linewidth=0.6, linestyle="--")
+        ax.set_title(label(term), loc="left", fontsize=8)
+        ax.set_ylabel("AME on not voting yes")
+        ax.grid(axis="y")
+        if len(skipped):
+            ax.legend(loc="upper left", fontsize=6)
+    axes[-1].xaxis.set_major_locator(mdates.YearLocator())
+    axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     return fig

@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.errors import DataError
-from abstention.votes import VOTES
 
 ORDINALS = ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
+VOTE_MACROS = {"yes": "Yes", "no": "No", "abstain": "Abstain", "absent": "Absent",
+               "no_right_to_vote": "NoRight"}
 
 
 def macro_file(values: dict[str, object]) -> str:
@@ -33,9 +34,14 @@ def percent(value: float, digits: int = 0) -> str:
     return f"{100 * value:.{digits}f}\\%"
 
 
+DIGITS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
+
+
 def camel(name: str) -> str:
-    """'alignment_only' -> 'AlignmentOnly': a model name as part of a macro name."""
-    return "".join(part.capitalize() for part in name.split("_"))
+    """'alignment_only' -> 'AlignmentOnly', 'h2_vote' -> 'HTwoVote': a name as part of a macro
+    name, which LaTeX allows to hold letters only."""
+    spelled = "".join(f"_{DIGITS[int(c)]}_" if c.isdigit() else c for c in name)
+    return "".join(part[:1].upper() + part[1:] for part in spelled.split("_") if part)
 
 
 def small_percent(value: float) -> str:
@@ -46,6 +52,19 @@ def small_percent(value: float) -> str:
 def _margin(path: str | Path, term: str) -> pd.Series:
     margins = pd.read_csv(path)
     return margins[(margins["term"] == term) & (margins["equation"].astype(str) == "1")].iloc[0]
+
+
+def _estimate_macros(prefix: str, row, digits: int = 2) -> dict[str, object]:
+    """Estimate, interval and p-value of one reported quantity; a separated estimate has none."""
+    if bool(row.get("separated", False)) is True:
+        return {prefix: "separated", f"{prefix}Low": "--", f"{prefix}High": "--",
+                f"{prefix}P": "--"}
+    return {prefix: fmt(row["estimate"], digits), f"{prefix}Low": fmt(row["ci_low"], digits),
+            f"{prefix}High": fmt(row["ci_high"], digits), f"{prefix}P": p_value(row["p"])}
+
+
+def p_value(value: float) -> str:
+    return "$<$0.001" if value < 0.001 else fmt(value, 3)
 
 
 def design_numbers(
@@ -67,85 +86,174 @@ def design_numbers(
         "ArmsFirstYear": features["arms_window"][0],
         "ArmsLastYear": features["arms_window"][1],
         "IdealYear": features["ideal_year"],
-        "LeverageArmsThreshold": percent(features["dependence_arms_threshold"]),
+        "DependenceArmsThreshold": percent(features["dependence_arms_threshold"]),
+        "PreAlignmentFirstYear": features["pre_alignment_first_year"],
+        "PreAlignmentLastYear": features["arms_window"][0] - 1,
         "PlaceboFirstYear": placebo["window"][0][:4],
         "PlaceboLastYear": placebo["window"][1][:4],
-        "PlaceboTolerance": percent(placebo["tolerance"]),
+        "PlaceboWestYes": percent(placebo["west_yes_min"]),
+        "PlaceboGap": percent(placebo["min_gap"]),
+        "Imputations": settings["imputation"]["m"],
+        "BootstrapReplicates": settings["hypotheses"]["bootstrap"]["replicates"],
+        "ValidationReplicates": settings["validation"]["replicates"],
+        "ValidationFolds": settings["validation"]["folds"],
         "NumScDraftSponsorsListed": len(partial_sponsors),
     }
 
 
-def collect(
-    panel: pd.DataFrame,
-    models: dict[str, dict[str, Path]],
-    validation: pd.DataFrame,
-    predictions: pd.DataFrame,
-    tally: pd.DataFrame,
-    overlap: pd.DataFrame,
-    placebo: pd.DataFrame,
-    reported: dict[str, str],
-) -> dict[str, object]:
-    """`reported` names the models whose estimates the text quotes, by macro prefix; 'Main' is
-    also the model of the out-of-sample checks and the Israel predictions."""
-    main = reported["Main"]
+TIE_MACROS = {"security_dependence": "Dependence", "occupation": "Occupation",
+              "arms_share_russia": "Arms", "no_arms_imports": "NoArms", "patronage": "Patronage",
+              "airspace_dependence": "Airspace", "dcad_russia": "Dcad",
+              "arms_tiv_russia_log": "ArmsVolume", "exercises_russia": "Exercises",
+              "cis_member": "Cis", "ideal_pre": "IdealPre", "ideal_2021": "Ideal",
+              "trade_share_russia": "Trade"}
+HYPOTHESIS_MACROS = {"H1": "HOne", "H2": "HTwo", "H3": "HThree", "period": "Period"}
+
+
+def _texts(panel: pd.DataFrame, votes: pd.DataFrame) -> dict[str, object]:
     values: dict[str, object] = {}
     es11 = panel[panel["symbol"].str.startswith("A/RES/ES-11/")]
-    for ordinal, (_symbol, rows) in zip(ORDINALS, es11.groupby("symbol", sort=True), strict=True):
+    numbered = sorted(es11["symbol"].unique(), key=lambda s: int(s.rsplit("/", 1)[1]))
+    for ordinal, symbol in zip(ORDINALS, numbered, strict=False):
+        rows = es11[es11["symbol"] == symbol]
         counts = rows["vote"].value_counts()
         name = f"NumEs{ordinal}"
-        for vote in VOTES:
-            values[f"{name}{camel(vote)}"] = int(counts.get(vote, 0))
+        for vote, macro in VOTE_MACROS.items():
+            values[f"{name}{macro}"] = int(counts.get(vote, 0))
         values[f"{name}Sponsors"] = int(rows["cosponsor"].sum())
+        values[f"{name}Date"] = pd.Timestamp(rows["date"].iloc[0]).strftime("%-d %B %Y")
         israel = rows[rows["iso3"] == "ISR"].iloc[0]
         values[f"IsraelEs{ordinal}Vote"] = israel["vote"]
         values[f"IsraelEs{ordinal}Sponsor"] = "yes" if israel["cosponsor"] == 1 else "no"
-    values["NumEsResolutions"] = int(es11["res_id"].nunique())
+    values["NumEsResolutions"] = len(numbered)
     values["NumUkraineVotes"] = int(panel["res_id"].nunique())
-    values["NumUkraineFirstYear"] = int(pd.to_datetime(panel["date"]).dt.year.min())
-    values["NumUkraineLastYear"] = int(pd.to_datetime(panel["date"]).dt.year.max())
+    values["NumSponsorTexts"] = int(panel.loc[panel["has_sponsor_list"], "res_id"].nunique())
+    years = pd.to_datetime(panel["date"]).dt.year
+    values["NumUkraineFirstYear"], values["NumUkraineLastYear"] = int(years.min()), int(years.max())
+    lost = panel[panel["vote"] == "no_right_to_vote"]
+    values["NumNoRightStateVotes"] = len(lost)
+    values["NumNoRightStates"] = int(lost["iso3"].nunique())
+    uncertain = panel[(panel["article19"] == "uncertain") & (panel["vote"] == "absent")]
+    values["NumUncertainStateVotes"] = len(uncertain)
+    values["NumUncertainStates"] = int(uncertain["iso3"].nunique())
+    return values
+
+
+def _model_macros(key: str, fit: dict, margins_path: Path) -> dict[str, object]:
+    values: dict[str, object] = {f"{key}N": fit["n"], f"{key}States": fit["states"]}
+    margins = pd.read_csv(margins_path)
+    binary = margins[margins["equation"].astype(str) == "1"].set_index("term")
+    for term, short in TIE_MACROS.items():
+        if term in binary.index:
+            values.update(_estimate_macros(f"{key}Ame{short}", binary.loc[term]))
+    if fit.get("missing") == "imputed":
+        values[f"{key}StatesComplete"] = fit["states_complete_cases"]
+        values[f"{key}NComplete"] = fit["n_complete_cases"]
+    return values
+
+
+def _hypotheses(table: pd.DataFrame) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for row in table.itertuples():
+        prefix = HYPOTHESIS_MACROS[row.hypothesis]
+        if row.primary:
+            values.update(_estimate_macros(prefix, row._asdict(), 3))
+            values[f"{prefix}N"], values[f"{prefix}States"] = row.n, row.n_states
+            continue
+        part = camel(row.quantity.replace("ame_where_not_", "without_")
+                     .replace("ame_where_", "with_"))
+        values.update(_estimate_macros(f"{prefix}{part}", row._asdict(), 3))
+    return values
+
+
+def collect(
+    panel: pd.DataFrame,
+    votes: pd.DataFrame,
+    models: dict[str, dict[str, Path]],
+    results: dict[str, pd.DataFrame],
+    reported: dict[str, str],
+) -> dict[str, object]:
+    """`reported` names the models whose estimates the text quotes, by macro prefix; `results`
+    holds the derived result tables (hypotheses, checks, heterogeneity, sensitivity,
+    validation, differences, predictions, israel, tally, overlap, placebo)."""
+    values = _texts(panel, votes)
+    fits = {name: json.loads(Path(paths["fit"]).read_text()) for name, paths in models.items()}
     for key, model in reported.items():
-        fit = json.loads(Path(models[model]["fit"]).read_text())
-        values[f"{key}N"] = fit["n"]
-        values[f"{key}States"] = fit["states"]
-        values[f"{key}Cov"] = {
-            "cluster": "clustered by state",
-            "HC1": "HC1 robust",
-            "nonrobust": "model-based",
-        }[fit["cov_type"]]
-        for term, short in (
-            ("arms_share_russia", "Arms"),
-            ("ideal_2021", "Ideal"),
-            ("russian_military_leverage", "Leverage"),
-            ("trade_share_russia", "Trade"),
-        ):
-            row = _margin(models[model]["margins"], term)
-            values[f"{key}Ame{short}"] = fmt(row["estimate"])
-            values[f"{key}Ame{short}Low"] = fmt(row["ci_low"])
-            values[f"{key}Ame{short}High"] = fmt(row["ci_high"])
-            values[f"{key}Ame{short}P"] = fmt(row["p"], 3)
-    separated = [
-        name
-        for name, paths in models.items()
-        if json.loads(Path(paths["fit"]).read_text())["separation"]["detected"]
-    ]
+        values.update(_model_macros(key, fits[model], models[model]["margins"]))
+    for name, fit in fits.items():
+        values.update(_model_macros(f"Model{camel(name)}", fit, models[name]["margins"]))
     values["NumModels"] = len(models)
-    values["NumModelsSeparation"] = len(separated)
-    for check, label in (("leave-one-resolution-out", "Loro"), ("cross-validation", "Cv")):
-        rows = validation[validation["check"].str.contains(check)]
-        for row in rows.itertuples():
-            short = "Main" if row.model == main else camel(row.model)
-            values[f"Auc{label}{short}"] = fmt(row.auc)
-            values[f"Brier{label}{short}"] = fmt(row.brier, 3)
-    israel = predictions[(predictions["iso3"] == "ISR") & (predictions["model"] == main)]
-    values["IsraelPredictedMean"] = small_percent(israel["prob"].mean())
-    withheld = israel[israel["observed"] == 1].iloc[0]
-    values["IsraelWithheldSymbol"] = withheld["symbol"].removeprefix("A/RES/")
-    values["IsraelWithheldPredicted"] = small_percent(withheld["prob"])
-    values["IsraelWithheldPredictedHigh"] = small_percent(withheld["ci_high"])
-    values["IsraelObservedNotYes"] = int(israel["observed"].sum())
+    values["NumModelsSeparation"] = sum(fit["separation"]["detected"] for fit in fits.values())
+    values.update(_hypotheses(pd.concat([results["hypotheses"], results["checks"]])))
+    main = fits[reported["Main"]]
+    values["MainStatesOnlyImputed"] = len(main.get("states_only_imputed", []))
+    values["MainStatesEligible"] = int(panel.loc[~panel["iso3"].isin(
+        main["spec"]["exclude_states"]), "iso3"].nunique())
+    values.update(_heterogeneity(results["heterogeneity"]))
+    values.update(_sensitivity(results["sensitivity"]))
+    values.update(_validation(results["validation"], results["differences"],
+                              reported["Validation"]))
+    values.update(_israel(results["israel"]))
+    tally, overlap = results["tally"], results["overlap"]
     values["NumTallyChecked"] = len(tally)
+    values["NumTallyCheckedGa"] = int((tally["body"] == "GA").sum())
+    values["NumTallyCheckedSc"] = int((tally["body"] == "SC").sum())
     values["NumTallyOk"] = int((tally["status"] == "ok").sum())
     values["NumTallyReviewed"] = int((tally["status"] != "ok").sum())
     values["NumOverlapAgreement"] = percent(overlap["agreement"].min(), 1)
-    values["NumPlaceboVotes"] = int(placebo["res_id"].nunique())
+    values["NumPlaceboVotes"] = int(results["placebo"]["res_id"].nunique())
+    return values
+
+
+def _heterogeneity(effects: pd.DataFrame) -> dict[str, object]:
+    ok = effects[(effects["status"] == "ok") & ~effects["separated"].fillna(False).astype(bool)]
+    dependence = ok[ok["term"] == "security_dependence"]
+    positive = dependence[dependence["ci_low"] > 0]
+    return {"NumHeteroTexts": int(effects["symbol"].nunique()),
+            "NumHeteroEstimated": int(dependence["symbol"].nunique()),
+            "NumHeteroPositive": int(positive["symbol"].nunique()),
+            "HeteroPositiveTexts": ", ".join(s.removeprefix("A/RES/") for s in positive["symbol"])
+            or "none"}
+
+
+def _sensitivity(table: pd.DataFrame) -> dict[str, object]:
+    first = table.iloc[0]
+    values = {"SensEstimate": fmt(first["estimate"], 3), "SensRv": percent(first["rv_q"], 1),
+              "SensRvAlpha": percent(first["rv_qa"], 1),
+              "SensPartialRsq": percent(first["partial_r2"], 1),
+              "SensStates": int(first["n_states"])}
+    for row in table.itertuples():
+        key = f"Sens{camel(row.benchmark)}{ORDINALS[int(row.kd) - 1]}"
+        values[key] = fmt(row.adjusted_estimate, 3)
+        values[f"{key}Low"] = fmt(row.adjusted_ci_low, 3)
+    return values
+
+
+def _validation(scores: pd.DataFrame, differences: pd.DataFrame, main: str
+                ) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for check, short in (("leave-one-resolution-out", "Loro"), ("cross-validation", "Cv")):
+        for row in scores[scores["check"].str.contains(check)].itertuples():
+            name = "Main" if row.model == main else camel(row.model)
+            values[f"Auc{short}{name}"] = fmt(row.auc)
+            values[f"Brier{short}{name}"] = fmt(row.brier, 3)
+        for row in differences[differences["check"].str.contains(check)].itertuples():
+            prefix = f"{'Auc' if row.measure == 'auc' else 'Brier'}Diff{short}"
+            digits = 3
+            values[prefix] = fmt(row.difference, digits)
+            values[f"{prefix}Low"] = fmt(row.ci_low, digits)
+            values[f"{prefix}High"] = fmt(row.ci_high, digits)
+    return values
+
+
+def _israel(table: pd.DataFrame) -> dict[str, object]:
+    values: dict[str, object] = {
+        "IsraelSponsorTexts": len(table),
+        "IsraelSponsored": int(table["cosponsor"].sum()),
+        "IsraelPredictedSponsorMean": percent(table["prob"].mean()),
+    }
+    for row in table.itertuples():
+        if row.symbol.startswith("A/RES/ES-11/"):
+            ordinal = ORDINALS[int(row.symbol.rsplit("/", 1)[1]) - 1]
+            values[f"IsraelEs{ordinal}SponsorProb"] = percent(row.prob)
     return values

@@ -19,6 +19,17 @@ BIB_KEY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
 LOG_PROBLEM = re.compile(r"(Citation|Reference) `([^']+)' on page \d+ undefined")
 
 
+def referenced_files(main: Path) -> list[str]:
+    """Every file the paper includes (`\\input`, `\\includegraphics`), in order: the paper
+    defines its own inputs, so the workflow and the text cannot disagree about them."""
+    files = []
+    for command, target in FILE_COMMAND.findall(main.read_text(encoding="utf-8")):
+        if command == "input" and not target.endswith(".tex"):
+            target += ".tex"
+        files.append(target)
+    return list(dict.fromkeys(files))
+
+
 def check_sources(main: Path, numbers: Path, bib: Path, root: Path) -> None:
     text = main.read_text(encoding="utf-8")
     defined = set(DEFINED_MACRO.findall(numbers.read_text(encoding="utf-8")))

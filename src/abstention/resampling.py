@@ -20,6 +20,13 @@ def replicate_rng(seed: int, replicate: int) -> np.random.Generator:
     return np.random.default_rng([seed, replicate])
 
 
+def state_draw(clusters: int, replicate: int, seed: int) -> np.ndarray:
+    """Positions of the clusters drawn (with replacement) in bootstrap sample `replicate`: the
+    one draw every cluster bootstrap here makes, so several designs over the same clusters can
+    share a replicate."""
+    return replicate_rng(seed, replicate).integers(0, clusters, clusters)
+
+
 class ClusterSampler:
     """Cluster bootstrap samples: clusters drawn with replacement, every row of a drawn
     cluster kept, a cluster drawn twice appearing twice."""
@@ -42,7 +49,7 @@ class ClusterSampler:
 
     def draw(self, replicate: int, seed: int) -> np.ndarray:
         """Row indices of bootstrap sample `replicate`."""
-        picked = replicate_rng(seed, replicate).integers(0, self.clusters, self.clusters)
+        picked = state_draw(self.clusters, replicate, seed)
         lengths = self.sizes[picked]
         block_starts = np.cumsum(lengths) - lengths
         offsets = np.repeat(self.starts[picked] - block_starts, lengths)

@@ -1,8 +1,10 @@
 """Out-of-sample checks: does the main specification predict withheld support better than simpler
 baselines on votes and states it was not fitted to?
 
-Every model is scored on the same rows, the complete cases of the main specification, so
-differences in AUC and Brier score come from the covariates and not from the sample. Two checks:
+Every model is scored on the same rows, the complete cases of the main specification on the
+first completed data set, so differences in AUC and Brier score come from the covariates and not
+from the sample. The baselines are nested in the main specification (the same alignment and
+controls without the security ties), so a difference is the ties' contribution. Two checks:
 
 * leave-one-resolution-out: fit on the other resolutions and predict the held-out one. The
   specification's ``fixed_effects`` (resolution dummies) are left out, because the held-out
@@ -23,6 +25,7 @@ from sklearn.metrics import roc_auc_score
 from abstention.errors import DataError
 from abstention.estimators import fit_model
 from abstention.models import model_sample
+from abstention.resampling import percentile_interval, state_draw
 
 LORO = "leave-one-resolution-out"
 COLUMNS = ["check", "model", "auc", "brier", "n", "n_dropped", "not_converged"]
@@ -73,8 +76,8 @@ def _fixed(spec: dict, by_resolution: bool) -> list[str]:
     return fixed if by_resolution else fixed + list(spec.get("fixed_effects", []))
 
 
-def _score(rows: pd.DataFrame, models: dict[str, dict], splits: list[pd.Series],
-           by_resolution: bool) -> dict[str, dict]:
+def _predict(rows: pd.DataFrame, models: dict[str, dict], splits: list[pd.Series],
+             by_resolution: bool) -> tuple[dict[str, pd.Series], dict[str, int]]:
     """Fit every model on each training split and pool its predictions of the test rows."""
     outcome = next(iter(models.values()))["outcome"]
     pooled = {name: pd.Series(np.nan, index=rows.index) for name in models}
@@ -96,36 +99,73 @@ def _score(rows: pd.DataFrame, models: dict[str, dict], splits: list[pd.Series],
             not_converged[name] += not result.fit["converged"]
             prob = result.predict(predict)
             pooled[name].loc[predict.index] = prob.loc[prob["equation"] == "1", "prob"]
-    scores = {}
-    for name, prob in pooled.items():
-        evaluated = prob.notna()
-        y = rows.loc[evaluated, outcome].astype(int).to_numpy()
-        # The linear probability model can predict outside [0, 1]; scores need probabilities.
-        p = prob[evaluated].clip(0.0, 1.0).to_numpy()
-        scores[name] = {
-            "auc": float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else np.nan,
-            "brier": float(np.mean((p - y) ** 2)) if len(y) else np.nan,
-            "n": int(evaluated.sum()),
-            "n_dropped": int((~evaluated).sum()),
-            "not_converged": not_converged[name],
-        }
-    return scores
+    return pooled, not_converged
+
+
+def _scores(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    # The linear probability model can predict outside [0, 1]; scores need probabilities.
+    p = np.clip(p, 0.0, 1.0)
+    auc = float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else np.nan
+    return auc, float(np.mean((p - y) ** 2)) if len(y) else np.nan
+
+
+def _differences(rows: pd.DataFrame, pooled: dict[str, pd.Series], main: str, check: str,
+                 replicates: int, seed: int) -> list[dict]:
+    """AUC and Brier score of the main model minus each baseline's on the rows every model
+    scored, with a state-clustered bootstrap of the held-out predictions (the fits are not
+    repeated: the interval reflects which states happen to be scored, not refitting)."""
+    outcome_rows = pd.concat(pooled, axis=1).dropna()
+    y = rows.loc[outcome_rows.index, "_y"].to_numpy()
+    states = rows.loc[outcome_rows.index, "iso3"].to_numpy()
+    codes, unique = pd.factorize(states)
+    members = [np.flatnonzero(codes == k) for k in range(len(unique))]
+    records = []
+    for name in pooled:
+        if name == main:
+            continue
+        p_main, p_base = outcome_rows[main].to_numpy(), outcome_rows[name].to_numpy()
+
+        def difference(index: np.ndarray, p_main=p_main, p_base=p_base) -> np.ndarray:
+            main_scores = _scores(y[index], p_main[index])
+            base_scores = _scores(y[index], p_base[index])
+            return np.subtract(main_scores, base_scores)
+
+        estimate = difference(np.arange(len(y)))
+        draws = []
+        for replicate in range(replicates):
+            drawn = state_draw(len(unique), replicate, seed)
+            draws.append(difference(np.concatenate([members[k] for k in drawn])))
+        draws = np.asarray(draws)
+        for position, measure in enumerate(("auc", "brier")):
+            low, high, _ = percentile_interval(draws[:, position])
+            records.append({"check": check, "model": main, "baseline": name, "measure": measure,
+                            "difference": estimate[position], "ci_low": low, "ci_high": high,
+                            "n": len(y), "replicates": replicates})
+    return records
 
 
 def out_of_sample(panel: pd.DataFrame, spec: dict, baselines: dict[str, dict], folds: int,
-                  seed: int) -> pd.DataFrame:
+                  seed: int, replicates: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """AUC and Brier score of the main specification and each baseline, one row per check and
-    model. ``n`` counts the held-out rows scored, ``n_dropped`` those no model could be scored on,
-    ``not_converged`` the training fits that did not converge."""
+    model (``n`` counts the held-out rows scored, ``n_dropped`` those no model could be scored
+    on, ``not_converged`` the training fits that did not converge), and the main model's
+    differences from each baseline with bootstrap intervals."""
     models = {spec["name"]: spec, **baselines}
     rows = evaluation_rows(panel, spec, baselines)
+    rows["_y"] = rows[spec["outcome"]].astype(int)
     fold = state_folds(rows["iso3"], folds, seed)
     checks = {
         LORO: ([rows["symbol"] == symbol for symbol in sorted(rows["symbol"].unique())], True),
         f"{folds}-fold cross-validation": ([fold == k for k in range(folds)], False),
     }
-    records = []
+    records, differences = [], []
     for check, (splits, by_resolution) in checks.items():
-        scores = _score(rows, models, splits, by_resolution)
-        records += [{"check": check, "model": name, **values} for name, values in scores.items()]
-    return pd.DataFrame(records, columns=COLUMNS)
+        pooled, not_converged = _predict(rows, models, splits, by_resolution)
+        for name, prob in pooled.items():
+            scored = prob.notna()
+            auc, brier = _scores(rows.loc[scored, "_y"].to_numpy(), prob[scored].to_numpy())
+            records.append({"check": check, "model": name, "auc": auc, "brier": brier,
+                            "n": int(scored.sum()), "n_dropped": int((~scored).sum()),
+                            "not_converged": not_converged[name]})
+        differences += _differences(rows, pooled, spec["name"], check, replicates, seed)
+    return pd.DataFrame(records, columns=COLUMNS), pd.DataFrame(differences)

@@ -19,19 +19,46 @@ def glob_package(folder):
 
 def model_spec(name, **overrides):
     """A model's full specification: its config entry over the defaults, named sets expanded."""
-    from abstention.models import resolve_spec
+    from abstention.specs import resolve_spec
 
     spec = {**config["models"][name], **overrides}
     return resolve_spec(name, spec, config)
 
 
-def model_panel(name):
-    panel = config["models"][name].get("panel", "main")
-    return {"main": "results/analysis/panel.parquet",
-            "placebo": "results/analysis/placebo_panel.parquet"}[panel]
-
-
 MODELS = sorted(config["models"])
+HYPOTHESIS_ENTRIES = {**config["hypotheses"]["entries"], **config["hypotheses"]["checks"]}
+HYPOTHESIS_MODELS = sorted(
+    {e[key] for e in HYPOTHESIS_ENTRIES.values() for key in ("model", "compare_to") if key in e}
+)
+BOOTSTRAP = config["hypotheses"]["bootstrap"]
+
+
+def check_config():
+    """Cross-references the schema cannot express, checked before any job runs."""
+    from abstention.specs import check_entries
+
+    specs = {name: model_spec(name) for name in MODELS}
+    check_entries(HYPOTHESIS_ENTRIES, specs, config["hypotheses"]["tie"])
+    named = [config["main_model"], config["cross_section_model"], config["lpm_model"],
+             config["cosponsor_model"], config["validation"]["model"],
+             config["heterogeneity"]["model"]]
+    named += [m for kind in ("figures", "tables") for entry in config[kind]["registry"].values()
+              for m in entry.get("models", [])]
+    unknown = sorted(set(named) - set(MODELS))
+    if unknown:
+        from abstention.errors import DataError
+
+        raise DataError("config/config.yaml", "models", "models named in config models", unknown)
+
+
+check_config()
+
+
+def chunk_range(chunk, replicates, chunks):
+    """Replicate numbers [first, stop) of one chunk: equal shares, the last takes the rest."""
+    size = -(-replicates // chunks)
+    first = int(chunk) * size
+    return [first, min(replicates, first + size)]
 
 
 def figure_rule_output(name):

@@ -1,21 +1,57 @@
+from abstention.paper_check import referenced_files
+
 FIGURE_CODE = package("figure_builders", "figures", "style", "labels", "readers/natural_earth")
-AME_MODELS = ["pooled_logit", "robust_firth", "robust_lpm", "robust_no_former_ussr",
-              "placebo_pooled"]
+TABLE_CODE = package("table_builders", "tables", "labels")
+FIGURES = sorted(config["figures"]["registry"])
+TABLES = sorted(config["tables"]["registry"])
+
+# The result files figures and tables may name as inputs in their config entries.
+NAMED_FILES = {
+    "panel": "results/analysis/panel.parquet",
+    "topojson": "data/raw/natural_earth/countries-50m.json",
+    "codelist": "data/raw/countrycode/codelist.rda",
+    "hypotheses": "results/models/hypotheses.csv",
+    "period_check": "results/models/period_check.csv",
+    "heterogeneity": "results/models/heterogeneity.csv",
+    "sensitivity": "results/models/sensitivity.csv",
+    "israel": "results/models/israel_cosponsorship.csv",
+    "validation": "results/models/validation_differences.csv",
+    "tally": "results/data/tally_report.csv",
+}
 
 
-rule figure_world_map:
+def exhibit_inputs(entry, code):
+    """An exhibit's inputs: its named files, and the outputs of the models it shows."""
+    files = {name: NAMED_FILES[name] for name in entry.get("inputs", [])}
+    models = entry.get("models", [])
+    if models:
+        files["coefficients"] = [f"results/models/{m}/coefficients.csv" for m in models]
+        files["margins"] = [f"results/models/{m}/margins.csv" for m in models]
+        files["fits"] = [f"results/models/{m}/fit.json" for m in models]
+    return {**files, "code": code}
+
+
+rule figure:
     input:
-        panel="results/analysis/panel.parquet",
-        topojson="data/raw/natural_earth/countries-50m.json",
-        codelist="data/raw/countrycode/codelist.rda",
-        code=FIGURE_CODE,
+        unpack(lambda w: exhibit_inputs(config["figures"]["registry"][w.figure], FIGURE_CODE)),
     output:
-        report(figure_rule_output("world_map_es11_1"), category="Figures",
-               caption="../report/world_map.rst"),
+        report(
+            multiext("results/figures/{figure}", ".pdf", ".png"),
+            category="Figures",
+            caption="../report/figure.rst",
+        ),
+    wildcard_constraints:
+        figure="|".join(FIGURES),
     params:
-        settings={},
+        entry=lambda w: config["figures"]["registry"][w.figure],
+        settings={
+            "label_states": config["figures"]["label_states"],
+            "us_allies": config["figures"]["us_allies"],
+            "exclude_states": config["model_defaults"]["exclude_states"],
+            "model_titles": config["model_titles"],
+        },
     log:
-        "results/logs/figures/world_map.log",
+        "results/logs/figures/{figure}.log",
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -25,137 +61,30 @@ rule figure_world_map:
         "../scripts/draw_figure.py"
 
 
-rule figure_vote_counts:
-    input:
-        panel="results/analysis/panel.parquet",
-        code=FIGURE_CODE,
-    output:
-        report(figure_rule_output("vote_counts"), category="Figures",
-               caption="../report/vote_counts.rst"),
-    params:
-        settings={},
-    log:
-        "results/logs/figures/vote_counts.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-    script:
-        "../scripts/draw_figure.py"
-
-
-rule figure_alignment_arms:
-    input:
-        panel="results/analysis/panel.parquet",
-        code=FIGURE_CODE,
-    output:
-        report(figure_rule_output("alignment_vs_arms"), category="Figures",
-               caption="../report/alignment_arms.rst"),
-    params:
-        settings={"label_states": config["figures"]["label_states"]},
-    log:
-        "results/logs/figures/alignment_arms.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-    script:
-        "../scripts/draw_figure.py"
-
-
-rule figure_marginal_effects:
-    input:
-        margins=expand("results/models/{name}/margins.csv", name=AME_MODELS),
-        code=FIGURE_CODE,
-    output:
-        report(figure_rule_output("marginal_effects"), category="Figures",
-               caption="../report/marginal_effects.rst"),
-    params:
-        settings={"models": AME_MODELS, "terms": config["covariate_sets"]["main"]},
-    log:
-        "results/logs/figures/marginal_effects.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-    script:
-        "../scripts/draw_figure.py"
-
-
-rule figure_not_yes_curve:
-    input:
-        panel="results/analysis/panel.parquet",
-        curve="results/models/not_yes_curve.csv",
-        code=FIGURE_CODE,
-    output:
-        report(figure_rule_output("not_yes_curve"), category="Figures",
-               caption="../report/not_yes_curve.rst"),
-    params:
-        settings={},
-    log:
-        "results/logs/figures/not_yes_curve.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-    script:
-        "../scripts/draw_figure.py"
-
-
-rule figure_israel:
-    input:
-        panel="results/analysis/panel.parquet",
-        code=FIGURE_CODE,
-    output:
-        report(figure_rule_output("israel_path"), category="Figures",
-               caption="../report/israel.rst"),
-    params:
-        settings={"us_allies": config["figures"]["us_allies"]},
-    log:
-        "results/logs/figures/israel.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-    script:
-        "../scripts/draw_figure.py"
-
-
-rule figure_over_time:
-    input:
-        panel="results/analysis/panel.parquet",
-        code=FIGURE_CODE,
-    output:
-        report(figure_rule_output("abstention_over_time"), category="Figures",
-               caption="../report/over_time.rst"),
-    params:
-        settings={"exclude_states": config["model_defaults"]["exclude_states"],
-                  "arms_threshold": config["features"]["dependence_arms_threshold"]},
-    log:
-        "results/logs/figures/over_time.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-    script:
-        "../scripts/draw_figure.py"
-
-
 rule figures:
     input:
-        rules.figure_world_map.output,
-        rules.figure_vote_counts.output,
-        rules.figure_alignment_arms.output,
-        rules.figure_marginal_effects.output,
-        rules.figure_not_yes_curve.output,
-        rules.figure_israel.output,
-        rules.figure_over_time.output,
+        expand("results/figures/{figure}.{ext}", figure=FIGURES, ext=("pdf", "png")),
+
+
+rule table:
+    input:
+        unpack(lambda w: exhibit_inputs(config["tables"]["registry"][w.table], TABLE_CODE)),
+    output:
+        "results/tables/{table}.tex",
+    wildcard_constraints:
+        table="|".join(TABLES),
+    params:
+        entry=lambda w: config["tables"]["registry"][w.table],
+        model_titles=config["model_titles"],
+    log:
+        "results/logs/tables/{table}.log",
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+    script:
+        "../scripts/write_latex_table.py"
 
 
 rule numbers:
@@ -164,8 +93,16 @@ rule numbers:
         placebo="results/analysis/placebo_panel.parquet",
         fits=expand("results/models/{name}/fit.json", name=MODELS),
         margins=expand("results/models/{name}/margins.csv", name=MODELS),
+        hypotheses="results/models/hypotheses.csv",
+        period_check="results/models/period_check.csv",
+        heterogeneity="results/models/heterogeneity.csv",
+        sensitivity="results/models/sensitivity.csv",
         validation="results/models/validation.csv",
+        validation_differences="results/models/validation_differences.csv",
         predictions="results/models/predictions.csv",
+        israel="results/models/israel_cosponsorship.csv",
+        features="results/data/features.parquet",
+        votes="results/data/votes.parquet",
         tally="results/data/tally_report.csv",
         overlap="results/data/source_overlap.csv",
         resolutions="results/data/resolutions.parquet",
@@ -176,8 +113,9 @@ rule numbers:
     params:
         models=MODELS,
         reported={"Main": config["main_model"], "Cross": config["cross_section_model"],
-                  "Lpm": config["lpm_model"]},
-        settings={k: config[k] for k in ("features", "placebo")},
+                  "Lpm": config["lpm_model"], "Validation": config["validation"]["model"]},
+        settings={k: config[k] for k in ("features", "placebo", "imputation", "hypotheses",
+                                         "panel", "model_defaults", "article19", "validation")},
     log:
         "results/logs/numbers.log",
     conda:
@@ -189,126 +127,11 @@ rule numbers:
         "../scripts/write_numbers.py"
 
 
-TABLE_CODE = package("table_builders", "tables", "labels")
-
-
-rule table_main:
-    input:
-        **table_inputs("table_main"),
-        code=TABLE_CODE,
-    output:
-        "results/tables/main.tex",
-    log:
-        "results/logs/tables/main.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=500,
-    script:
-        "../scripts/write_latex_table.py"
-
-
-rule table_vote_choice:
-    input:
-        **table_inputs("table_vote_choice"),
-        code=TABLE_CODE,
-    output:
-        "results/tables/vote_choice.tex",
-    log:
-        "results/logs/tables/vote_choice.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=500,
-    script:
-        "../scripts/write_latex_table.py"
-
-
-rule table_margins:
-    input:
-        **table_inputs("table_margins"),
-        code=TABLE_CODE,
-    output:
-        "results/tables/margins.tex",
-    log:
-        "results/logs/tables/margins.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=500,
-    script:
-        "../scripts/write_latex_table.py"
-
-
-rule table_cosponsor:
-    input:
-        **table_inputs("table_cosponsor"),
-        code=TABLE_CODE,
-    output:
-        "results/tables/cosponsor.tex",
-    log:
-        "results/logs/tables/cosponsor.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=500,
-    script:
-        "../scripts/write_latex_table.py"
-
-
-rule table_robustness:
-    input:
-        **table_inputs("table_robustness"),
-        code=TABLE_CODE,
-    output:
-        "results/tables/robustness.tex",
-    log:
-        "results/logs/tables/robustness.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=500,
-    script:
-        "../scripts/write_latex_table.py"
-
-
-rule table_tally:
-    input:
-        tally="results/data/tally_report.csv",
-        code=TABLE_CODE,
-    output:
-        "results/tables/tally.tex",
-    log:
-        "results/logs/tables/tally.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=500,
-    script:
-        "../scripts/write_tally_table.py"
-
-
-PAPER_INPUTS = {
-    "main": "paper/main.tex",
-    "bib": "paper/references.bib",
-    "numbers": "results/paper/numbers.tex",
-    "tables": ["results/tables/main.tex", "results/tables/vote_choice.tex",
-               "results/tables/margins.tex",
-               "results/tables/cosponsor.tex", "results/tables/robustness.tex",
-               "results/tables/codebook.tex", "results/tables/tally.tex"],
-    "figures": rules.figures.input,
-}
-
-
 rule paper:
     input:
-        **PAPER_INPUTS,
+        main="paper/main.tex",
+        bib="paper/references.bib",
+        included=referenced_files(Path("paper/main.tex")),
         check=package("paper_check"),
     output:
         "results/paper/paper.pdf",

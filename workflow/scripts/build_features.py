@@ -6,11 +6,11 @@ from abstention.features import build_features, codebook_latex
 from abstention.logs import step_log
 from abstention.tables_io import write_table
 
-with step_log(snakemake.log[0], "features") as log:  # noqa: F821
-    given, out = snakemake.input, snakemake.output  # noqa: F821
+with step_log(snakemake.log[0], "features") as log:
+    given, out = snakemake.input, snakemake.output
     tables = build_features(
         pd.read_parquet(given.countries), pd.read_parquet(given.votes),
-        pd.read_parquet(given.resolutions), Path("data/raw"), snakemake.params.settings,  # noqa: F821
+        pd.read_parquet(given.resolutions), Path("data/raw"), snakemake.params.settings,
         hand_dir=Path(given.hand).parent,
     )
     write_table(tables.features, out.features)

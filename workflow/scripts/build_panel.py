@@ -1,20 +1,19 @@
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.panel import build_panel, placebo_votes
+from abstention.panel import build_panel, check_material_texts, placebo_votes
 from abstention.tables_io import write_table
 
-with step_log(snakemake.log[0], "panel") as log:  # noqa: F821
-    given, out = snakemake.input, snakemake.output  # noqa: F821
-    placebo = snakemake.params.placebo  # noqa: F821
+with step_log(snakemake.log[0], "panel") as log:
+    given, out, params = snakemake.input, snakemake.output, snakemake.params
     resolutions = pd.read_parquet(given.resolutions)
     votes = pd.read_parquet(given.votes)
     tables = (resolutions, votes, pd.read_parquet(given.sponsorships),
               pd.read_parquet(given.features))
-    panel = build_panel(*tables, resolutions["ukraine_russia"])
-    chosen = placebo_votes(resolutions, votes, placebo["reference"], tuple(placebo["window"]),
-                           placebo["tolerance"])
-    placebo_panel = build_panel(*tables, chosen)
+    panel = build_panel(*tables, resolutions["ukraine_russia"], params.panel)
+    check_material_texts(panel, params.panel["material_texts"])
+    chosen = placebo_votes(resolutions, votes, pd.read_parquet(given.countries), params.placebo)
+    placebo_panel = build_panel(*tables, chosen, params.panel)
     write_table(panel, out.panel)
     write_table(panel, out.panel_csv)
     write_table(placebo_panel, out.placebo)

@@ -6,8 +6,8 @@ from abstention.un_tables import UNInputs, build_un_tables
 
 SCHEMA_TABLES = {"resolutions", "votes", "sponsorships", "countries"}
 
-with step_log(snakemake.log[0], "un_tables") as log:  # noqa: F821
-    given = snakemake.input  # noqa: F821
+with step_log(snakemake.log[0], "un_tables") as log:
+    given = snakemake.input
     inputs = UNInputs(
         ga_files=[Path(p) for p in given.ga],
         sc_files=[Path(p) for p in given.sc],
@@ -16,7 +16,7 @@ with step_log(snakemake.log[0], "un_tables") as log:  # noqa: F821
             "regional_groups", "known_tally_issues", "sponsor_nonstate_patterns",
             "sponsor_entry_fixes", "date_corrections")},
     )
-    tables = build_un_tables(inputs, snakemake.params.settings)  # noqa: F821
+    tables = build_un_tables(inputs, snakemake.params.settings)
     for name, frame in tables.items():
-        write_table(frame, snakemake.output[name], name if name in SCHEMA_TABLES else None)  # noqa: F821
+        write_table(frame, snakemake.output[name], name if name in SCHEMA_TABLES else None)
         log.info("%s: %d rows", name, len(frame))

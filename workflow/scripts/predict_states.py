@@ -1,14 +1,16 @@
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.models import curve, predictions
+from abstention.models import israel_cosponsorship, predictions
 from abstention.tables_io import write_table
 
-with step_log(snakemake.log[0], "predictions") as log:  # noqa: F821
-    params = snakemake.params  # noqa: F821
-    panel = pd.read_parquet(snakemake.input.panel)  # noqa: F821
-    predicted = pd.concat([predictions(panel, spec, params.states) for spec in params.specs])
-    write_table(predicted, snakemake.output.predictions)  # noqa: F821
-    write_table(curve(panel, params.curve_spec, "arms_share_russia"),
-                snakemake.output.curve)  # noqa: F821
-    log.info("%d predictions", len(predicted))
+with step_log(snakemake.log[0], "predictions") as log:
+    params, given, out = snakemake.params, snakemake.input, snakemake.output
+    panel, imputations = pd.read_parquet(given.panel), pd.read_parquet(given.imputations)
+    predicted = pd.concat([predictions(panel, imputations, spec, params.states)
+                           for spec in params.specs])
+    write_table(predicted, out.predictions)
+    israel = israel_cosponsorship(panel, imputations, params.cosponsor_spec,
+                                  params.yes_voter_spec)
+    write_table(israel, out.israel)
+    log.info("%d predictions; Israel on %d texts with sponsor lists", len(predicted), len(israel))

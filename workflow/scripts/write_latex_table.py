@@ -3,8 +3,8 @@ from pathlib import Path
 from abstention.logs import step_log
 from abstention.table_builders import build_table
 
-with step_log(snakemake.log[0], snakemake.rule) as log:  # noqa: F821
-    given = snakemake.input  # noqa: F821
-    text = build_table(snakemake.rule, given.coefficients, given.margins, given.fits)  # noqa: F821
-    Path(snakemake.output[0]).write_text(text, encoding="utf-8")  # noqa: F821
-    log.info("wrote %s", snakemake.output[0])  # noqa: F821
+with step_log(snakemake.log[0], snakemake.wildcards.table) as log:
+    text = build_table(snakemake.wildcards.table, snakemake.params.entry, snakemake.input,
+                       snakemake.params.model_titles)
+    Path(snakemake.output[0]).write_text(text, encoding="utf-8")
+    log.info("wrote %s", snakemake.output[0])

@@ -5,16 +5,25 @@ import pandas as pd
 from abstention.logs import step_log
 from abstention.numbers import collect, design_numbers, macro_file
 
-with step_log(snakemake.log[0], "numbers") as log:  # noqa: F821
-    given, params = snakemake.input, snakemake.params  # noqa: F821
+with step_log(snakemake.log[0], "numbers") as log:
+    given, params = snakemake.input, snakemake.params
     models = {name: {"fit": fit, "margins": margins}
               for name, fit, margins in zip(params.models, given.fits, given.margins, strict=True)}
-    values = collect(
-        pd.read_parquet(given.panel), models, pd.read_csv(given.validation),
-        pd.read_csv(given.predictions), pd.read_csv(given.tally), pd.read_csv(given.overlap),
-        pd.read_parquet(given.placebo), params.reported,
-    )
+    results = {
+        "hypotheses": pd.read_csv(given.hypotheses),
+        "checks": pd.read_csv(given.period_check),
+        "heterogeneity": pd.read_csv(given.heterogeneity),
+        "sensitivity": pd.read_csv(given.sensitivity),
+        "validation": pd.read_csv(given.validation),
+        "differences": pd.read_csv(given.validation_differences),
+        "israel": pd.read_csv(given.israel),
+        "tally": pd.read_csv(given.tally),
+        "overlap": pd.read_csv(given.overlap),
+        "placebo": pd.read_parquet(given.placebo),
+    }
+    values = collect(pd.read_parquet(given.panel), pd.read_parquet(given.votes), models, results,
+                     params.reported)
     values.update(design_numbers(pd.read_parquet(given.resolutions), params.settings,
                                  pd.read_csv(given.partial_sponsors)))
-    Path(snakemake.output[0]).write_text(macro_file(values), encoding="utf-8")  # noqa: F821
+    Path(snakemake.output[0]).write_text(macro_file(values), encoding="utf-8")
     log.info("%d macros", len(values))

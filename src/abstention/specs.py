@@ -1,0 +1,66 @@
+"""Model specifications resolved from config: light enough for the workflow to import while it
+parses (no numerical libraries), so the DAG is built without loading the estimators."""
+
+from __future__ import annotations
+
+from abstention.errors import DataError
+
+WITH_SPONSOR_LIST = "with_sponsor_list"
+QUANTITIES = ("ame", "relative_ame_difference", "ame_difference")
+BINARY_ESTIMATORS = ("logit", "firth_logit", "lpm")
+
+
+def interaction_name(pair: list[str]) -> str:
+    return f"{pair[0]}_x_{pair[1]}"
+
+
+def resolve_spec(name: str, spec: dict, settings: dict) -> dict:
+    """Fill defaults, expand named covariate and text sets, name interaction columns."""
+    full = {**settings["model_defaults"], **spec, "name": name}
+    covariates = full["covariates"]
+    if isinstance(covariates, str):
+        sets = settings["covariate_sets"]
+        if covariates not in sets:
+            raise DataError(f"config models.{name}", "covariates", f"one of {sorted(sets)}",
+                            covariates)
+        full["covariates"] = list(sets[covariates])
+    full["covariates"] = [c for c in full["covariates"] if c not in full.get("drop_covariates", [])]
+    full["covariates"] = full["covariates"] + list(full.get("add_covariates", []))
+    full["covariates"] += [interaction_name(pair) for pair in full.get("interactions", [])]
+    texts = full["resolutions"]
+    text_sets = settings.get("text_sets", {})
+    if isinstance(texts, str) and texts not in ("all", WITH_SPONSOR_LIST):
+        if texts not in text_sets:
+            raise DataError(f"config models.{name}", "resolutions",
+                            f"a list, 'all', '{WITH_SPONSOR_LIST}' or one of {sorted(text_sets)}",
+                            texts)
+        full["resolutions"] = list(text_sets[texts])
+    return full
+
+
+def check_entries(entries: dict, specs: dict[str, dict], tie: str) -> None:
+    """Unknown models, terms or quantities stop before anything is fitted."""
+    for key, entry in entries.items():
+        where = f"config hypotheses.{key}"
+        if entry["quantity"] not in QUANTITIES:
+            raise DataError(where, "quantity", f"one of {QUANTITIES}", entry["quantity"])
+        for field in ("model", "compare_to"):
+            name = entry.get(field)
+            if name is None:
+                continue
+            if name not in specs:
+                raise DataError(where, field, "a model named in config models", name)
+            spec = specs[name]
+            if tie not in spec["covariates"]:
+                raise DataError(where, field, f"a model with the tie term {tie!r}",
+                                spec["covariates"])
+            if spec["estimator"] not in BINARY_ESTIMATORS:
+                raise DataError(where, field, f"a binary estimator {BINARY_ESTIMATORS}",
+                                spec["estimator"])
+        if entry["quantity"] == "relative_ame_difference" and "compare_to" not in entry:
+            raise DataError(where, "compare_to", "the model to compare with", None)
+        if entry["quantity"] == "ame_difference":
+            pair = interaction_name([tie, entry.get("by", "")])
+            if pair not in specs[entry["model"]]["covariates"]:
+                raise DataError(where, "by", f"a model with the interaction {pair!r}",
+                                specs[entry["model"]]["covariates"])

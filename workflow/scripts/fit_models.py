@@ -1,0 +1,17 @@
+from pathlib import Path
+
+import pandas as pd
+
+from abstention.logs import step_log
+from abstention.models import fit_configured, write_model
+
+with step_log(snakemake.log[0], "models") as log:
+    given = snakemake.input
+    panels = {"main": pd.read_parquet(given.panel), "placebo": pd.read_parquet(given.placebo)}
+    imputations = pd.read_parquet(given.imputations)
+    for spec, fit_file in zip(snakemake.params.specs, snakemake.output.fits, strict=True):
+        result = fit_configured(panels[spec.get("panel", "main")], imputations, spec)
+        write_model(result, Path(fit_file).parent)
+        log.info("%s: n=%s states=%s converged=%s separation=%s", spec["name"], result.fit["n"],
+                 result.fit["states"], result.fit["converged"],
+                 result.fit["separation"]["detected"])
