@@ -119,9 +119,7 @@ def test_multinomial_without_separation_is_not_flagged_by_a_binary_split():
     x = np.r_[np.linspace(-2, 2, 40), np.linspace(-2, 2, 40), [1.5, 1.8, 2.1, 0.5, -1.0]]
     vote = ["yes"] * 20 + ["abstain"] * 20 + ["abstain"] * 20 + ["yes"] * 20 + ["no"] * 3
     vote += ["yes", "no"]
-    data = pd.DataFrame(
-        {"vote": pd.Categorical(vote, categories=["yes", "abstain", "no"]), "x": x}
-    )
+    data = pd.DataFrame({"vote": pd.Categorical(vote, categories=["yes", "abstain", "no"]), "x": x})
     result = fit_model(data, "vote", ["x"], "mnlogit", "nonrobust")
     assert not result.fit["separation"]["detected"] and result.fit["converged"]
     assert not result.coefficients[SEPARATED].any()
