@@ -10,7 +10,10 @@ import pandas as pd
 import pytest
 from scipy import special
 
+from abstention.errors import DataError
 from abstention.estimators import SEPARATED, fit_model, logit_point, separated_columns
+from abstention.numbers import _margin
+from abstention.tables_io import write_table
 
 INFERENCE = ["std_error", "z", "p", "ci_low", "ci_high"]
 
@@ -153,3 +156,12 @@ def test_ordered_logit_flags_a_dummy_only_when_it_separates(top_only):
         assert any("no covariance" in message for message in result.fit["warnings"])
     else:
         assert_blank_where_flagged(result.coefficients, [False] * 5)
+
+
+def test_text_cannot_quote_a_separated_margin(tmp_path):
+    data = quasi_separated(np.random.default_rng(10))
+    result = fit_model(data, "y", ["x", "dummy"], "logit", "HC1")
+    write_table(result.margins, tmp_path / "margins.csv")
+    assert _margin(tmp_path / "margins.csv", "x")["p"] >= 0
+    with pytest.raises(DataError, match="separated"):
+        _margin(tmp_path / "margins.csv", "dummy")

@@ -14,6 +14,7 @@ Conventions shared by all estimators
   - ``ordered_logit``: coefficients (slopes of the latent index and the cut points ``cut1``,
     ``cut2``, ... on the threshold scale, i.e. P(y <= k) = logistic(cut_k - x'b)) carry
     ``"latent"``; margins carry every category.
+* ``coefficients`` and ``margins`` then carry the boolean column ``separated`` (see below).
 * Tests and intervals are normal-theory (z), 95 %, from ``vcov``, the covariance the caller asked
   for. ``HC1`` is the HC0 sandwich times n / (n - k) for every estimator (statsmodels returns plain
   HC0 for discrete models when asked for HC1). ``cluster`` is statsmodels' cluster sandwich with
@@ -22,19 +23,31 @@ Conventions shared by all estimators
   penalised estimate (Heinze & Schemper 2002; recent logistf versions report a (1 + h)-weighted
   information instead, which gives smaller errors under separation), as ``std_error`` and Wald
   ``z``; its ``p`` is the penalised likelihood-ratio test and its interval the profile penalised
-  likelihood interval, both as in R's logistf. Its margins and predictions use the Wald delta
-  method with that covariance. ``log_likelihood`` (and so ``aic`` and McFadden's ``pseudo_r2``) is
-  the unpenalised log-likelihood at the penalised estimate.
+  likelihood interval, both as in R's logistf (Wald instead with ``firth_profile=False``). Its
+  margins and predictions use the Wald delta method with that covariance. ``log_likelihood``
+  (and so ``aic`` and McFadden's ``pseudo_r2``) is the unpenalised log-likelihood at the
+  penalised estimate.
 * Margins are average marginal effects of the caller's ``terms`` (not of the intercept or the
   fixed-effect dummies), with delta-method standard errors under ``vcov``. A term whose values in
   the estimation sample are all 0 or 1 gets the average discrete change from 0 to 1; any other term
   the average derivative. Each design column is moved on its own, so a caller-built interaction
   column is held fixed when its components move.
-* Separation (see ``_separation``) is reported, never raised: maximum-likelihood ``logit`` returns
-  the iterate where the optimiser stopped, with ``converged`` False, because no finite maximum
-  exists; its coefficients, errors and margins for the implicated terms are then meaningless, and
-  ``firth_logit`` is the estimator meant for that case. ``fit['warnings']`` holds every warning
-  raised while fitting (repeats counted), statsmodels' convergence messages included.
+* Separation (see ``_unidentified``) is reported, never raised. The check is exact for every
+  estimator: a linear programme finds the observations some direction of the parameters predicts
+  perfectly, and a parameter is *affected* when the remaining observations do not identify it,
+  which is exactly when its maximum likelihood estimate diverges (for ``mnlogit`` per equation,
+  for ``ordered_logit`` cut points included). ``fit['separation']`` names the affected terms for
+  every estimator. In the maximum-likelihood fits (``logit``, ``mnlogit``, ``ordered_logit``)
+  the affected rows of ``coefficients`` get ``separated`` True and no ``std_error``, ``z``,
+  ``p`` or interval (NaN): the estimate is only where the optimiser stopped. ``margins`` does the
+  same for the average effects of affected terms (every outcome category of multi-category
+  models). ``firth_logit`` and ``lpm`` estimates stay finite, so their ``separated`` is always
+  False. ``logit`` under separation has ``converged`` False; ``firth_logit`` is the estimator
+  meant for that case. ``vcov`` and predictions are left as computed at the stopping point.
+  ``fit['warnings']`` holds every warning raised while fitting (repeats counted), statsmodels'
+  convergence messages included.
+* ``separated_columns``, ``logit_point``, ``firth_point``, ``lpm_point`` and ``average_effect``
+  are the same computations on NumPy arrays, without tables or statsmodels, for resampling.
 """
 
 from __future__ import annotations
@@ -801,7 +814,8 @@ class ModelResult:
     (None unless clustered), ``log_likelihood``, ``pseudo_r2`` (McFadden; None for the LPM),
     ``r2`` (LPM only, else None), ``aic``, ``cov_type``, ``converged`` (the optimiser's verdict,
     forced False for ``logit`` under separation; always True for the closed-form LPM),
-    ``separation`` (``detected``, ``terms``, ``method``) and ``warnings``.
+    ``separation`` (``detected``, ``terms``, ``method``), ``inference`` ("Wald" or, for Firth,
+    "profile penalised likelihood") and ``warnings``.
     """
 
     coefficients: pd.DataFrame
