@@ -11,7 +11,13 @@ from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from abstention.errors import DataError
-from abstention.estimators import PREDICT_COLUMNS, TABLE_COLUMNS, fit_model, irls_logit
+from abstention.estimators import (
+    PREDICT_COLUMNS,
+    SEPARATED,
+    TABLE_COLUMNS,
+    fit_model,
+    irls_logit,
+)
 
 RESOLUTIONS = [f"A/RES/ES-11/{i}" for i in range(1, 9)]
 
@@ -94,7 +100,7 @@ def covers(result, truth: dict) -> dict[str, bool]:
 def test_logit_recovers_truth_and_design_refits_with_irls():
     data = cross_section(np.random.default_rng(11), 3000)
     result = fit_model(data, "y", ["x1", "x2"], "logit", "nonrobust")
-    assert list(result.coefficients.columns) == TABLE_COLUMNS
+    assert list(result.coefficients.columns) == [*TABLE_COLUMNS, SEPARATED]
     assert_recovers(result, LOGIT_TRUTH)
     assert result.fit["converged"] and not result.fit["separation"]["detected"]
     assert result.fit["n"] == 3000 and result.fit["n_clusters"] is None

@@ -14,6 +14,7 @@ from abstention.errors import DataError
 from abstention.estimators import TABLE_COLUMNS, fit_model
 from abstention.labels import label
 from abstention.tables import escape, margins_table, regression_table
+from abstention.tables_io import write_table
 
 
 def coefficients(rows: list[tuple]) -> pd.DataFrame:
@@ -167,5 +168,88 @@ def test_tables_compile(tmp_path, fake_models, real_fit):
                       {"a": real_fit.fit, "b": real_fit.fit}, "AME", "tab:ame"),
     ]
     assert r"\resizebox{\textwidth}" in tables[1] and r"\resizebox" not in tables[0]
+    result = compile_latex(tmp_path, "\n".join(tables))
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.fixture(scope="module")
+def separated_files(tmp_path_factory) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, dict]]:
+    """A logit where ``csto_member`` = 1 always has the outcome, and the Firth logit of the same
+    specification, written to and read back from the files the table rules read."""
+    rng = np.random.default_rng(8)
+    n = 300
+    data = pd.DataFrame({"arms_share_russia": rng.uniform(size=n),
+                         "csto_member": (rng.uniform(size=n) < 0.15).astype(float)})
+    eta = -1.0 + 2.0 * data["arms_share_russia"]
+    data["not_yes"] = (eta + rng.logistic(size=n) > 0).astype(int)
+    data.loc[data["csto_member"] == 1, "not_yes"] = 1
+    folder = tmp_path_factory.mktemp("models")
+    files = {}
+    for estimator, cov_type in (("logit", "HC1"), ("firth_logit", "nonrobust")):
+        result = fit_model(data, "not_yes", ["arms_share_russia", "csto_member"], estimator,
+                           cov_type)
+        result.fit["spec"] = {"outcome": "not_yes", "estimator": estimator, "cov_type": cov_type}
+        write_table(result.coefficients, folder / f"{estimator}_coefficients.csv")
+        write_table(result.margins, folder / f"{estimator}_margins.csv")
+        files[estimator] = (pd.read_csv(folder / f"{estimator}_coefficients.csv"),
+                            pd.read_csv(folder / f"{estimator}_margins.csv"), result.fit)
+    return files
+
+
+def _row(table: str, text: str) -> list[str]:
+    """The table lines of one body row: its first line and the one after it."""
+    lines = table.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(text))
+    return lines[start:start + 2]
+
+
+def test_separated_coefficient_prints_no_number_star_or_error(separated_files):
+    logit, _, logit_fit = separated_files["logit"]
+    firth, _, firth_fit = separated_files["firth_logit"]
+    assert logit.set_index("term").loc["csto_member", "separated"]
+    table = regression_table({"ml": (logit, logit_fit), "firth": (firth, firth_fit)},
+                             "Separated", "tab:sep", column_titles={"ml": "ML", "firth": "Firth"})
+    first, second = _row(table, escape(label("csto_member")))
+    ml_cell, firth_cell = first.removesuffix(r" \\").split(" & ")[1:]
+    assert ml_cell == "separated"
+    ml_error, firth_error = second.removesuffix(r" \\").split(" & ")[1:]
+    assert ml_error == "" and firth_error.startswith("(")
+    firth_estimate = firth.set_index("term").loc["csto_member", "estimate"]
+    assert firth_cell.startswith(f"{firth_estimate:.3f}")
+    note = table.split(r"\bottomrule")[1]
+    assert "separated: separation, so the maximum-likelihood estimate is not finite" in note
+    assert "The Firth logit of the specification in ML is column (2)." in note
+    alone = regression_table({"ml": (logit, logit_fit)}, "Alone", "tab:alone")
+    assert "Firth logit of the specification" not in alone and "separated" in alone
+
+
+def test_separated_margin_prints_no_interval(separated_files):
+    _, margins, fit_ = separated_files["logit"]
+    assert margins.set_index("term")["separated"].to_dict() == {
+        "arms_share_russia": False, "csto_member": True}
+    table = margins_table({"ml": margins}, {"ml": fit_}, "AME", "tab:ame")
+    first, second = _row(table, escape(label("csto_member")))
+    assert first.endswith(r"& separated \\") and second == r"\midrule"
+    kept = margins.set_index("term").loc["arms_share_russia"]
+    assert f"[{kept['ci_low']:.3f}, {kept['ci_high']:.3f}]" in table
+    assert "no standard error, test or interval exists" in table
+
+
+def test_estimate_without_finite_error_gets_no_star_or_parentheses():
+    rows = coefficients([("1", "Intercept", 306.2, np.nan, np.nan),
+                         ("1", "csto_member", 1.2, 0.4, 0.003)])
+    table = regression_table({"mn": (rows, fit(100))}, "No error", "tab:noerr")
+    first, second = _row(table, "Intercept")
+    assert first == r"Intercept & 306.200 \\" and second == r" &  \\"
+    assert "()" not in table and "1.200$^{**}$" in table
+
+
+@needs_latex
+def test_separated_tables_compile(tmp_path, separated_files):
+    models = {name: (coefs, fit_) for name, (coefs, _, fit_) in separated_files.items()}
+    margins = {name: frame for name, (_, frame, _) in separated_files.items()}
+    fits = {name: fit_ for name, (_, _, fit_) in separated_files.items()}
+    tables = [regression_table(models, "Separated", "tab:sep"),
+              margins_table(margins, fits, "AME", "tab:ame")]
     result = compile_latex(tmp_path, "\n".join(tables))
     assert result.returncode == 0, result.stdout[-3000:]

@@ -14,6 +14,7 @@ Conventions shared by all estimators
   - ``ordered_logit``: coefficients (slopes of the latent index and the cut points ``cut1``,
     ``cut2``, ... on the threshold scale, i.e. P(y <= k) = logistic(cut_k - x'b)) carry
     ``"latent"``; margins carry every category.
+* ``coefficients`` and ``margins`` then carry the boolean column ``separated`` (see below).
 * Tests and intervals are normal-theory (z), 95 %, from ``vcov``, the covariance the caller asked
   for. ``HC1`` is the HC0 sandwich times n / (n - k) for every estimator (statsmodels returns plain
   HC0 for discrete models when asked for HC1). ``cluster`` is statsmodels' cluster sandwich with
@@ -22,19 +23,31 @@ Conventions shared by all estimators
   penalised estimate (Heinze & Schemper 2002; recent logistf versions report a (1 + h)-weighted
   information instead, which gives smaller errors under separation), as ``std_error`` and Wald
   ``z``; its ``p`` is the penalised likelihood-ratio test and its interval the profile penalised
-  likelihood interval, both as in R's logistf. Its margins and predictions use the Wald delta
-  method with that covariance. ``log_likelihood`` (and so ``aic`` and McFadden's ``pseudo_r2``) is
-  the unpenalised log-likelihood at the penalised estimate.
+  likelihood interval, both as in R's logistf (Wald instead with ``firth_profile=False``). Its
+  margins and predictions use the Wald delta method with that covariance. ``log_likelihood``
+  (and so ``aic`` and McFadden's ``pseudo_r2``) is the unpenalised log-likelihood at the
+  penalised estimate.
 * Margins are average marginal effects of the caller's ``terms`` (not of the intercept or the
   fixed-effect dummies), with delta-method standard errors under ``vcov``. A term whose values in
   the estimation sample are all 0 or 1 gets the average discrete change from 0 to 1; any other term
   the average derivative. Each design column is moved on its own, so a caller-built interaction
   column is held fixed when its components move.
-* Separation (see ``_separation``) is reported, never raised: maximum-likelihood ``logit`` returns
-  the iterate where the optimiser stopped, with ``converged`` False, because no finite maximum
-  exists; its coefficients, errors and margins for the implicated terms are then meaningless, and
-  ``firth_logit`` is the estimator meant for that case. ``fit['warnings']`` holds every warning
-  raised while fitting (repeats counted), statsmodels' convergence messages included.
+* Separation (see ``_unidentified``) is reported, never raised. The check is exact for every
+  estimator: a linear programme finds the observations some direction of the parameters predicts
+  perfectly, and a parameter is *affected* when the remaining observations do not identify it,
+  which is exactly when its maximum likelihood estimate diverges (for ``mnlogit`` per equation,
+  for ``ordered_logit`` cut points included). ``fit['separation']`` names the affected terms for
+  every estimator. In the maximum-likelihood fits (``logit``, ``mnlogit``, ``ordered_logit``)
+  the affected rows of ``coefficients`` get ``separated`` True and no ``std_error``, ``z``,
+  ``p`` or interval (NaN): the estimate is only where the optimiser stopped. ``margins`` does the
+  same for the average effects of affected terms (every outcome category of multi-category
+  models). ``firth_logit`` and ``lpm`` estimates stay finite, so their ``separated`` is always
+  False. ``logit`` under separation has ``converged`` False; ``firth_logit`` is the estimator
+  meant for that case. ``vcov`` and predictions are left as computed at the stopping point.
+  ``fit['warnings']`` holds every warning raised while fitting (repeats counted), statsmodels'
+  convergence messages included.
+* ``separated_columns``, ``logit_point``, ``firth_point``, ``lpm_point`` and ``average_effect``
+  are the same computations on NumPy arrays, without tables or statsmodels, for resampling.
 """
 
 from __future__ import annotations
@@ -47,7 +60,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import linalg, optimize, special, stats
+from scipy import linalg, optimize, sparse, special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from abstention.errors import DataError
@@ -58,6 +71,10 @@ INTERCEPT = "Intercept"
 LATENT = "latent"
 TABLE_COLUMNS = ["equation", "term", "estimate", "std_error", "z", "p", "ci_low", "ci_high"]
 PREDICT_COLUMNS = ["equation", "prob", "ci_low", "ci_high"]
+SEPARATED = "separated"
+
+_INFERENCE = ["std_error", "z", "p", "ci_low", "ci_high"]
+_MAXIMUM_LIKELIHOOD = ("logit", "mnlogit", "ordered_logit")
 
 _BINARY = ("logit", "firth_logit", "lpm")
 _Z95 = float(stats.norm.ppf(0.975))
@@ -273,11 +290,33 @@ def _firth_newton(
     return beta, state, False
 
 
-def _firth_logit(X: np.ndarray, y: np.ndarray, names: list[str]) -> dict:
+def _firth_logit(X: np.ndarray, y: np.ndarray, names: list[str], profile: bool) -> dict:
     everything = np.arange(X.shape[1])
     beta, state, converged = _firth_newton(X, y, np.zeros(X.shape[1]), everything)
     cov = np.linalg.inv(state.info)
-    std_error = np.sqrt(np.diag(cov))
+    null = y.mean()
+    out = {
+        "params": beta,
+        "cov": cov,
+        "log_likelihood": state.loglik,
+        "null_log_likelihood": len(y) * (null * np.log(null) + (1 - null) * np.log1p(-null)),
+        "converged": converged,
+    }
+    if profile:
+        out["p"], out["ci"] = _firth_profile(X, y, names, beta, state, np.sqrt(np.diag(cov)))
+    return out
+
+
+def _firth_profile(
+    X: np.ndarray,
+    y: np.ndarray,
+    names: list[str],
+    beta: np.ndarray,
+    state: _FirthState,
+    std_error: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Penalised likelihood-ratio p-values and profile penalised likelihood 95 % intervals."""
+    everything = np.arange(X.shape[1])
     p_values, intervals = [], []
     for j, name in enumerate(names):
         others = np.delete(everything, j)
@@ -302,16 +341,7 @@ def _firth_logit(X: np.ndarray, y: np.ndarray, names: list[str]) -> dict:
         intervals.append(
             [_profile_limit(deviance, beta[j], std_error[j], side, name) for side in (-1, 1)]
         )
-    null = y.mean()
-    return {
-        "params": beta,
-        "cov": cov,
-        "p": np.array(p_values),
-        "ci": np.array(intervals),
-        "log_likelihood": state.loglik,
-        "null_log_likelihood": len(y) * (null * np.log(null) + (1 - null) * np.log1p(-null)),
-        "converged": converged,
-    }
+    return np.array(p_values), np.array(intervals)
 
 
 def _profile_limit(
@@ -336,90 +366,203 @@ def _profile_limit(
 
 
 def irls_logit(X: np.ndarray, y: np.ndarray, tol: float = 1e-12, max_iter: int = 100):
-    """Plain iteratively reweighted least squares, independent of statsmodels, for cross-checks.
+    """Maximum likelihood logit independent of statsmodels, for cross-checks.
 
-    Returns the maximum likelihood coefficients and the inverse Fisher information; raises
-    RuntimeError when the iterations do not settle (as under separation).
+    Returns the coefficients and the inverse Fisher information; raises RuntimeError when the
+    iterations do not settle (as under separation).
+    """
+    X = np.asarray(X, dtype=float)
+    beta, converged = logit_point(X, y, tol, max_iter)
+    if not converged:
+        raise RuntimeError(f"IRLS did not converge in {max_iter} iterations")
+    prob = special.expit(X @ beta)
+    weighted = X * np.sqrt(prob * (1.0 - prob))[:, None]
+    return beta, np.linalg.inv(weighted.T @ weighted)
+
+
+# ----------------------------------------------------------------------------------------------
+# Point estimates for resampling: NumPy in and out, no statsmodels and no tables, so thousands of
+# refits in one process cost only the arithmetic. Each gives the estimate ``fit_model`` reports.
+
+
+def logit_point(
+    X: np.ndarray, y: np.ndarray, tol: float = 1e-12, max_iter: int = 100
+) -> tuple[np.ndarray, bool]:
+    """Maximum likelihood logit by Newton's method (iteratively reweighted least squares).
+
+    Under separation no maximum exists: the iterate where it stopped comes back with
+    ``converged`` False (``separated_columns`` says which coefficients ran off).
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     beta = np.zeros(X.shape[1])
     for _ in range(max_iter):
-        eta = X @ beta
-        prob = 1.0 / (1.0 + np.exp(-eta))
-        weight = prob * (1.0 - prob)
-        working = eta + (y - prob) / weight
-        info = X.T @ (weight[:, None] * X)
-        new = np.linalg.solve(info, X.T @ (weight * working))
-        if np.max(np.abs(new - beta)) < tol * (1.0 + np.max(np.abs(beta))):
-            prob = 1.0 / (1.0 + np.exp(-(X @ new)))
-            info = X.T @ ((prob * (1.0 - prob))[:, None] * X)
-            return new, np.linalg.inv(info)
-        beta = new
-    raise RuntimeError(f"IRLS did not converge in {max_iter} iterations")
+        prob = special.expit(X @ beta)
+        weighted = X * np.sqrt(prob * (1.0 - prob))[:, None]
+        try:
+            step = np.linalg.solve(weighted.T @ weighted, X.T @ (y - prob))
+        except np.linalg.LinAlgError:
+            return beta, False
+        beta = beta + step
+        if np.max(np.abs(step)) < tol * (1.0 + np.max(np.abs(beta))):
+            return beta, True
+    return beta, False
+
+
+def firth_point(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Firth's penalised likelihood logit, estimate only (no profile intervals or tests)."""
+    X = np.asarray(X, dtype=float)
+    beta, _, converged = _firth_newton(
+        X, np.asarray(y, dtype=float), np.zeros(X.shape[1]), np.arange(X.shape[1])
+    )
+    return beta, converged
+
+
+def lpm_point(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Least squares coefficients of the linear probability model."""
+    return np.linalg.lstsq(np.asarray(X, dtype=float), np.asarray(y, dtype=float), rcond=None)[0]
+
+
+_POINT_LINKS = {"logit": "logistic", "identity": "identity"}
+
+
+def average_effect(beta: np.ndarray, X: np.ndarray, column: int, link: str, binary: bool) -> float:
+    """Average marginal effect of design column ``column`` on the probability of outcome 1, as
+    ``fit_model``'s margins: the average change from 0 to 1 when ``binary`` (pass whether the
+    column's values are all 0 or 1), otherwise the average derivative. ``link``: "logit" (also
+    for Firth) or "identity" (LPM)."""
+    if link not in _POINT_LINKS:
+        raise DataError(None, "link", f"one of {', '.join(_POINT_LINKS)}", link)
+    X = np.asarray(X, dtype=float)
+    beta = np.asarray(beta, dtype=float)
+    model = _Link(_POINT_LINKS[link], X.shape[1], ("1",))
+    if not binary:
+        return float(model.slopes(beta, X, column).mean())
+    at_one, at_zero = X.copy(), X.copy()
+    at_one[:, column], at_zero[:, column] = 1.0, 0.0
+    return float(model.probs(beta, at_one).mean() - model.probs(beta, at_zero).mean())
 
 
 # ----------------------------------------------------------------------------------------------
 # Separation.
 
 
-def _separating_direction(X: np.ndarray, y01: np.ndarray) -> np.ndarray | None:
-    """Konis (2007) linear programme: a direction d != 0 with (2y - 1) x'd >= 0 for every row.
+def _unidentified(constraints: np.ndarray) -> np.ndarray | None:
+    """Which parameters have no finite maximum likelihood estimate.
 
-    Such a d exists exactly when the outcome is completely or quasi-completely separated, and
-    then no finite maximum likelihood estimate exists. Returns d (zeros when there is none) or
-    None when the solver fails.
+    ``constraints`` holds one row a per observation (or observation and competing category) such
+    that the log-likelihood term never decreases along a parameter direction d exactly when
+    a'd >= 0. The model is (quasi-)completely separated when some d != 0 satisfies every row
+    (Albert & Anderson 1984; Konis 2007). One linear programme, max sum t subject to
+    0 <= t <= 1 and a'd >= t, finds every row that some such d makes strict: those observations
+    are fitted perfectly in the limit, and the estimate runs off to infinity along the directions
+    the other rows leave free, the null space of the remaining rows. A parameter is affected when
+    that null space moves it, i.e. when the observations that are not perfectly predicted do not
+    identify it; these are exactly the estimates that diverge. None when the solver fails.
     """
-    scale = np.abs(X).max(axis=0)
+    n_rows, n_params = constraints.shape
+    scale = np.abs(constraints).max(axis=0)
     scale[scale == 0] = 1.0
-    signed = (X / scale) * (2.0 * y01 - 1.0)[:, None]
+    scaled = constraints / scale
     solution = optimize.linprog(
-        -signed.sum(axis=0),
-        A_ub=-signed,
-        b_ub=np.zeros(len(X)),
-        bounds=[(-1.0, 1.0)] * X.shape[1],
+        np.r_[np.zeros(n_params), -np.ones(n_rows)],
+        A_ub=sparse.hstack([sparse.csr_array(-scaled), sparse.eye_array(n_rows)]),
+        b_ub=np.zeros(n_rows),
+        bounds=[(None, None)] * n_params + [(0.0, 1.0)] * n_rows,
         method="highs",
     )
     if solution.status != 0:
         return None
-    if -solution.fun <= 1e-6 * len(X):
-        return np.zeros(X.shape[1])
-    return solution.x
+    strict = solution.x[n_params:] > 0.5
+    if not strict.any():
+        return np.zeros(n_params, dtype=bool)
+    rest = scaled[~strict]
+    if len(rest) == 0:
+        return np.ones(n_params, dtype=bool)
+    _, singular, right = np.linalg.svd(rest)
+    rank = int(np.sum(singular > max(rest.shape) * np.finfo(float).eps * singular[0]))
+    return np.linalg.norm(right[rank:], axis=0) > 1e-6
+
+
+def _binary_constraints(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return X * (2.0 * y - 1.0)[:, None]
+
+
+def _multinomial_constraints(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Parameters stacked equation by equation (category 0 is the base): observation i of
+    category c needs x_i'(d_c - d_m) >= 0 against every other category m."""
+    n, k = X.shape
+    n_eq = int(y.max())
+    rows = []
+    for other in range(n_eq + 1):
+        keep = y != other
+        block = np.zeros((int(keep.sum()), n_eq * k))
+        for category in range(1, n_eq + 1):
+            own = (y[keep] == category).astype(float) - float(other == category)
+            block[:, (category - 1) * k : category * k] = X[keep] * own[:, None]
+        rows.append(block)
+    return np.vstack(rows)
+
+
+def _ordinal_constraints(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Parameters: slopes, then cut points, P(y <= c) = logistic(cut_c - x'b). Observation i of
+    category c needs cut_c - x'b not to fall (c below the top) and cut_(c-1) - x'b not to rise
+    (c above the bottom)."""
+    n_cuts = int(y.max())
+    cuts = np.eye(n_cuts)
+    upper = y < n_cuts
+    lower = y > 0
+    return np.vstack(
+        [
+            np.column_stack([-X[upper], cuts[y[upper]]]),
+            np.column_stack([X[lower], -cuts[y[lower] - 1]]),
+        ]
+    )
+
+
+def separated_columns(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Binary outcome: which columns of X have no finite maximum likelihood coefficient (all
+    False without separation). NumPy in, NumPy out, for resampling loops; warns and returns all
+    False when the linear programme fails."""
+    X = np.asarray(X, dtype=float)
+    flags = _unidentified(_binary_constraints(X, np.asarray(y, dtype=float)))
+    if flags is None:
+        warnings.warn("separation check: linear programme failed", EstimationWarning, stacklevel=2)
+        return np.zeros(X.shape[1], dtype=bool)
+    return flags
+
+
+_SEPARATION_METHOD = {
+    "binary": "linear programme on the estimation design (Konis 2007)",
+    "mnlogit": "linear programme on the multinomial likelihood (Albert & Anderson 1984)",
+    "ordered_logit": "linear programme on the cumulative-logit likelihood (Konis 2007)",
+}
 
 
 def _separation(estimator: str, X: np.ndarray, y: np.ndarray, names: list[str]) -> dict:
-    """Binary outcomes: exact LP check. Multi-category outcomes: the same check on each binary
-    split (category vs base for mnlogit, cumulative split for ordered logit); a flagged split
-    there is a warning sign, not proof that the estimate is infinite."""
+    """Separation check on the estimation design, one flag per coefficient-table row, in row
+    order. ``parameters`` is that array; ``terms`` the affected names (for ``mnlogit`` those
+    affected in any equation; cut points of ordered models included)."""
     if estimator in _BINARY:
-        splits = [(X, y)]
-        method = "linear programme on the estimation design (Konis 2007)"
+        constraints, kind = _binary_constraints(X, y.astype(float)), "binary"
+        labels = list(names)
     elif estimator == "mnlogit":
-        splits = [
-            (X[np.isin(y, (0, k))], (y[np.isin(y, (0, k))] == k)) for k in range(1, y.max() + 1)
-        ]
-        method = "linear programme (Konis 2007) on each category-vs-base subsample; a screen only"
+        constraints, kind = _multinomial_constraints(X, y), estimator
+        labels = names * int(y.max())
     else:
-        X = np.column_stack([np.ones(len(X)), X])
-        names = ["(threshold)", *names]
-        splits = [(X, y >= k) for k in range(1, y.max() + 1)]
-        method = "linear programme (Konis 2007) on each cumulative split y >= k; a screen only"
-    implicated = np.zeros(X.shape[1], dtype=bool)
-    detected = False
-    for design, outcome in splits:
-        direction = _separating_direction(design, outcome.astype(float))
-        if direction is None:
-            warnings.warn(
-                "separation check: linear programme failed", EstimationWarning, stacklevel=2
-            )
-            continue
-        nonzero = np.abs(direction) > 1e-6
-        detected |= bool(nonzero.any())
-        implicated |= nonzero
-    terms = [
-        name for name, flag in zip(names, implicated, strict=True) if flag and name != "(threshold)"
-    ]
-    return {"detected": detected, "terms": terms, "method": method}
+        constraints, kind = _ordinal_constraints(X, y), estimator
+        labels = names + [f"cut{i}" for i in range(1, int(y.max()) + 1)]
+    flags = _unidentified(constraints)
+    if flags is None:
+        warnings.warn("separation check: linear programme failed", EstimationWarning, stacklevel=2)
+        flags = np.zeros(len(labels), dtype=bool)
+    terms = list(dict.fromkeys(label for label, flag in zip(labels, flags, strict=True) if flag))
+    return {
+        "detected": bool(flags.any()),
+        "terms": terms,
+        "method": _SEPARATION_METHOD[kind],
+        "parameters": flags,
+    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -557,16 +700,26 @@ def _statsmodels_fit(model, cov_type: str, groups: np.ndarray | None, **options)
     elif cov_type == "HC1":
         options["cov_type"] = "HC0"
     result = model.fit(**options)
-    cov = np.asarray(result.cov_params(), dtype=float)
+    try:
+        cov = np.asarray(result.cov_params(), dtype=float)
+    except ValueError:
+        # statsmodels keeps no covariance when the information cannot be inverted, as when a
+        # separated ordered logit stops with probabilities saturated at 0 or 1.
+        warnings.warn(
+            "no covariance: the information matrix is singular at the estimate",
+            EstimationWarning,
+            stacklevel=2,
+        )
+        cov = np.full((len(result.params),) * 2, np.nan)
     if cov_type == "HC1":
         n = model.endog.shape[0]
         cov = cov * n / (n - cov.shape[0])
     return result, cov
 
 
-def _estimate(estimator, X, y, names, categories, cov_type, groups) -> dict:
+def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> dict:
     if estimator == "firth_logit":
-        out = _firth_logit(X, y.astype(float), names)
+        out = _firth_logit(X, y.astype(float), names, profile)
         out.update(
             link=_Link("logistic", X.shape[1], ("1",)),
             equation=["1"] * len(names),
@@ -627,6 +780,14 @@ def _estimate(estimator, X, y, names, categories, cov_type, groups) -> dict:
     }
 
 
+def _mark_separated(table: pd.DataFrame, flags: np.ndarray) -> pd.DataFrame:
+    """A parameter without a finite estimate has no standard error, test or interval: the numbers
+    the optimiser leaves there describe where it stopped, not the data."""
+    table = table.assign(**{SEPARATED: flags.astype(bool)})
+    table.loc[flags, _INFERENCE] = np.nan
+    return table
+
+
 def _collect(records: list[warnings.WarningMessage]) -> list[str]:
     counts = Counter(f"{record.category.__name__}: {record.message}" for record in records)
     return [text if count == 1 else f"{text} (x{count})" for text, count in counts.items()]
@@ -653,7 +814,8 @@ class ModelResult:
     (None unless clustered), ``log_likelihood``, ``pseudo_r2`` (McFadden; None for the LPM),
     ``r2`` (LPM only, else None), ``aic``, ``cov_type``, ``converged`` (the optimiser's verdict,
     forced False for ``logit`` under separation; always True for the closed-form LPM),
-    ``separation`` (``detected``, ``terms``, ``method``) and ``warnings``.
+    ``separation`` (``detected``, ``terms``, ``method``), ``inference`` ("Wald" or, for Firth,
+    "profile penalised likelihood") and ``warnings``.
     """
 
     coefficients: pd.DataFrame
@@ -712,6 +874,7 @@ def fit_model(
     cov_type: str,
     groups: str | None = None,
     fixed_effects: list[str] | None = None,
+    firth_profile: bool = True,
 ) -> ModelResult:
     """Fit one model specification on the complete cases of ``data``.
 
@@ -721,6 +884,10 @@ def fit_model(
     0/1 for ``logit``, ``firth_logit`` and ``lpm``; a pandas Categorical for ``mnlogit`` (its first
     category is the base); an ordered Categorical or integers for ``ordered_logit``. Rows missing
     any used column are dropped and counted in ``fit['n_dropped_missing']``.
+
+    ``firth_profile=False`` skips the Firth profile likelihood, the slow part of a Firth fit:
+    ``p`` and the intervals are then Wald (normal theory from ``vcov``), as when multiple
+    imputation pools only estimates and covariances; ``fit['inference']`` says which was used.
     """
     terms = list(terms)
     fixed_effects = list(fixed_effects or [])
@@ -750,13 +917,19 @@ def fit_model(
     with warnings.catch_warnings(record=True) as records:
         warnings.simplefilter("always")
         separation = _separation(estimator, X, y, names)
-        out = _estimate(estimator, X, y, names, categories, cov_type, cluster_codes)
+        out = _estimate(estimator, X, y, names, categories, cov_type, cluster_codes, firth_profile)
         coefficients = _table(
             out["equation"], out["term"], out["params"], out["cov"], out.get("p"), out.get("ci")
         )
         margins = _average_effects(
             out["link"], out["params"], out["cov"], X, terms, [names.index(t) for t in terms]
         )
+    flags = separation.pop("parameters")
+    if estimator not in _MAXIMUM_LIKELIHOOD:
+        flags = np.zeros_like(flags)
+    coefficients = _mark_separated(coefficients, flags)
+    affected = set(coefficients.loc[flags, "term"])
+    margins = _mark_separated(margins, margins["term"].isin(affected).to_numpy())
     messages = _collect(records)
     if any("PerfectSeparation" in message for message in messages):
         separation["detected"] = True
@@ -776,6 +949,9 @@ def fit_model(
         "cov_type": cov_type,
         "converged": converged,
         "separation": separation,
+        "inference": "profile penalised likelihood"
+        if estimator == "firth_logit" and firth_profile
+        else "Wald",
         "warnings": messages,
     }
     frame = pd.concat([sample[[outcome]], design], axis=1)

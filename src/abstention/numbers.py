@@ -51,7 +51,10 @@ def small_percent(value: float) -> str:
 
 def _margin(path: str | Path, term: str) -> pd.Series:
     margins = pd.read_csv(path)
-    return margins[(margins["term"] == term) & (margins["equation"].astype(str) == "1")].iloc[0]
+    row = margins[(margins["term"] == term) & (margins["equation"].astype(str) == "1")].iloc[0]
+    if row.get("separated", False):
+        raise DataError(path, term, "a finite marginal effect the text can quote", "separated")
+    return row
 
 
 def _estimate_macros(prefix: str, row, digits: int = 2) -> dict[str, object]:

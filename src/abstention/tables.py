@@ -23,6 +23,7 @@ COVARIANCE_NOTES = {
     "cluster": "cluster = clustered by state",
 }
 WIDE = 6
+SEPARATED_CELL = "separated"
 _DUMMY = re.compile(r"^(?P<name>[^\[\]]+)\[.*\]$")
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
@@ -50,11 +51,49 @@ def _stars(p: float) -> str:
     return f"$^{{{mark}}}$" if mark else ""
 
 
+def _separated(row: pd.Series) -> bool:
+    return bool(row.get("separated", False))
+
+
 def _cells(row: pd.Series, interval: bool) -> list[str]:
-    lines = [_number(row["estimate"]) + _stars(row["p"]), f"({_number(row['std_error'])})"]
-    if interval:
+    """A separated estimate is not a number, so the cell says so and shows nothing else; an
+    estimate without a finite standard error gets neither parentheses nor a star."""
+    if _separated(row):
+        return [SEPARATED_CELL]
+    inference = pd.notna(row["std_error"]) and math.isfinite(row["std_error"])
+    lines = [_number(row["estimate"]) + (_stars(row["p"]) if inference else "")]
+    lines.append(f"({_number(row['std_error'])})" if inference else "")
+    if interval and inference:
         lines.append(f"[{_number(row['ci_low'])}, {_number(row['ci_high'])}]")
     return lines
+
+
+def _separation_note(titles: list[str], fits: list[dict], tables: list[pd.DataFrame]) -> list[str]:
+    """What a "separated" cell means, and where the Firth fit of the same specification sits."""
+    shown = [bool(table.get("separated", pd.Series(False)).any()) for table in tables]
+    if not any(shown):
+        return []
+    sentences = [f"{SEPARATED_CELL}: separation, so the maximum-likelihood estimate is not finite "
+                 "and no standard error, test or interval exists."]
+    for title, fit, separated in zip(titles, fits, shown, strict=True):
+        if not separated:
+            continue
+        firth = [f"({i})" for i, other in enumerate(fits, start=1)
+                 if other.get("estimator") == "firth_logit" and _same_spec(fit, other)]
+        if firth:
+            sentences.append(f"The Firth logit of the specification in {title} is column "
+                             f"{', '.join(firth)}.")
+    return sentences
+
+
+def _same_spec(fit: dict, other: dict) -> bool:
+    """Same specification apart from the estimator and its covariance."""
+    ignored = ("estimator", "cov_type")
+    first, second = fit.get("spec"), other.get("spec")
+    if first is None or second is None:
+        return False
+    return ({k: v for k, v in first.items() if k not in ignored}
+            == {k: v for k, v in second.items() if k not in ignored})
 
 
 def _dummy_source(term: str) -> str | None:
@@ -187,8 +226,10 @@ def regression_table(models: dict[str, tuple[pd.DataFrame, dict]], caption: str,
 
     note = [f"Estimates with standard errors in parentheses; {_star_note()}",
             f"Covariance: {escape('; '.join(covariance_notes))}."]
-    if any(fit.get("estimator") == "firth_logit" for fit in fits):
+    if any(fit.get("estimator") == "firth_logit" and fit.get("inference") != "Wald"
+           for fit in fits):
         note.append("Firth models: p-values from penalised likelihood-ratio tests.")
+    note += _separation_note(titles, fits, tables)
     if any(sources):
         note.append("Fixed-effect and group dummies are estimated but not shown.")
     note += _diagnostics(titles, fits)
@@ -235,6 +276,7 @@ def margins_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], capti
             "to 1 for binary terms, average derivative otherwise); delta-method standard errors "
             f"in parentheses, 95\\% intervals in brackets; {_star_note()}",
             f"Covariance: {escape('; '.join(covariance_notes))}."]
+    note += _separation_note(titles, chosen, tables)
     note += _diagnostics(titles, chosen)
     return _render(caption, label, titles, body, bottom, note)
 
