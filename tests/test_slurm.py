@@ -15,17 +15,13 @@ import pandas as pd
 import pytest
 from slurm_cluster import ClusterUnavailable, SlurmCluster
 
-# The stage sent to the cluster: one model of each estimator, the placebo panel's model and
-# the out-of-sample validation. Their upstream inputs are built locally first.
+# The stage sent to the cluster: the resampling chunks and what they gather into, and the
+# single-text and out-of-sample fits. Their upstream inputs are built locally first.
 TARGETS = [
-    "results/models/es11_1_logit/fit.json",
-    "results/models/pooled_logit/fit.json",
-    "results/models/es11_1_mnlogit/fit.json",
-    "results/models/pooled_ordered/fit.json",
-    "results/models/robust_firth/fit.json",
-    "results/models/robust_lpm/fit.json",
-    "results/models/cosponsor_yes_voters/fit.json",
-    "results/models/placebo_pooled/fit.json",
+    "results/resampling/bootstrap_0.parquet",
+    "results/resampling/bootstrap_1.parquet",
+    "results/models/hypotheses.csv",
+    "results/models/heterogeneity.csv",
     "results/models/validation.csv",
 ]
 PROFILE = "workflow/profiles/slurm"
