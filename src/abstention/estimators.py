@@ -290,10 +290,31 @@ def _firth_newton(
     return beta, state, False
 
 
-def _firth_logit(X: np.ndarray, y: np.ndarray, names: list[str], profile: bool) -> dict:
+def _firth_cluster_cov(X: np.ndarray, y: np.ndarray, beta: np.ndarray, bread: np.ndarray,
+                       groups: np.ndarray) -> np.ndarray:
+    """Cluster sandwich around the penalised estimate: the inverse information as bread, the
+    cluster sums of the modified (Firth) score contributions as meat, with the small-sample
+    factor statsmodels uses for maximum likelihood, G / (G - 1) * (N - 1) / (N - K)."""
+    prob = special.expit(X @ beta)
+    weighted = X * np.sqrt(prob * (1.0 - prob))[:, None]
+    leverage = np.einsum("ij,jk,ik->i", weighted, bread, weighted)
+    contributions = X * (y - prob + leverage * (0.5 - prob))[:, None]
+    sums = np.zeros((int(groups.max()) + 1, X.shape[1]))
+    np.add.at(sums, groups, contributions)
+    n, k, g = X.shape[0], X.shape[1], sums.shape[0]
+    factor = g / (g - 1) * (n - 1) / (n - k)
+    return factor * bread @ (sums.T @ sums) @ bread
+
+
+def _firth_logit(X: np.ndarray, y: np.ndarray, names: list[str], profile: bool,
+                 groups: np.ndarray | None = None) -> dict:
+    """With `groups`, the covariance is the cluster sandwich and inference is Wald: the profile
+    likelihood assumes independent observations."""
     everything = np.arange(X.shape[1])
     beta, state, converged = _firth_newton(X, y, np.zeros(X.shape[1]), everything)
     cov = np.linalg.inv(state.info)
+    if groups is not None:
+        cov, profile = _firth_cluster_cov(X, y, beta, cov, groups), False
     null = y.mean()
     out = {
         "params": beta,
@@ -574,9 +595,9 @@ def _check_spec(data, outcome, terms, estimator, cov_type, groups, fixed_effects
         raise DataError(None, "estimator", f"one of {', '.join(ESTIMATORS)}", estimator)
     if cov_type not in COV_TYPES:
         raise DataError(None, "cov_type", f"one of {', '.join(COV_TYPES)}", cov_type)
-    if estimator == "firth_logit" and cov_type != "nonrobust":
+    if estimator == "firth_logit" and cov_type == "HC1":
         raise DataError(
-            None, "cov_type", "'nonrobust' for firth_logit (model-based covariance only)", cov_type
+            None, "cov_type", "'nonrobust' or 'cluster' for firth_logit", cov_type
         )
     if (cov_type == "cluster") != (groups is not None):
         raise DataError(
@@ -719,7 +740,8 @@ def _statsmodels_fit(model, cov_type: str, groups: np.ndarray | None, **options)
 
 def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> dict:
     if estimator == "firth_logit":
-        out = _firth_logit(X, y.astype(float), names, profile)
+        out = _firth_logit(X, y.astype(float), names, profile,
+                           groups if cov_type == "cluster" else None)
         out.update(
             link=_Link("logistic", X.shape[1], ("1",)),
             equation=["1"] * len(names),
@@ -950,7 +972,7 @@ def fit_model(
         "converged": converged,
         "separation": separation,
         "inference": "profile penalised likelihood"
-        if estimator == "firth_logit" and firth_profile
+        if estimator == "firth_logit" and firth_profile and cov_type != "cluster"
         else "Wald",
         "warnings": messages,
     }

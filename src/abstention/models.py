@@ -156,9 +156,16 @@ def fit_spec_imputed(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict)
 
 
 def fit_configured(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict) -> ModelResult:
-    if spec["missing"] == "imputed":
-        return fit_spec_imputed(panel, imputations, spec)
-    return fit_spec(panel, spec)
+    """Fit a configured model; an estimation error names the model it came from."""
+    try:
+        if spec["missing"] == "imputed":
+            return fit_spec_imputed(panel, imputations, spec)
+        return fit_spec(panel, spec)
+    except DataError as error:
+        if error.path is not None:
+            raise
+        raise DataError(f"config models.{spec['name']}", error.key, error.expected,
+                        error.found) from error
 
 
 def write_model(result: ModelResult, outdir: str | Path) -> None:
