@@ -1,4 +1,5 @@
-FIGURE_CODE = package("figure_builders", "figures", "style", "labels", "readers/natural_earth")
+FIGURE_CODE = package("figure_builders", "figures", "style", "labels", "projection",
+                      "readers/natural_earth")
 AME_MODELS = ["pooled_logit", "robust_firth", "robust_lpm", "robust_no_former_ussr",
               "placebo_pooled"]
 
@@ -8,12 +9,14 @@ rule figure_world_map:
         panel="results/analysis/panel.parquet",
         topojson="data/raw/natural_earth/countries-50m.json",
         codelist="data/raw/countrycode/codelist.rda",
-        code=FIGURE_CODE,
+        territories="config/map_territories.csv",
+        capitals="data/raw/cow/cow_capitals.rda",
+        code=FIGURE_CODE + package("map_layers", "readers/cow"),
     output:
         report(figure_rule_output("world_map_es11_1"), category="Figures",
                caption="../report/world_map.rst"),
     params:
-        settings={},
+        settings={"small_state_km2": config["figures"]["small_state_km2"]},
     log:
         "results/logs/figures/world_map.log",
     conda:
