@@ -52,7 +52,7 @@ tex:
 archive:
 	rm -rf $(ARCHIVE_DIR)/$(ARCHIVE_NAME) && mkdir -p $(ARCHIVE_DIR)/$(ARCHIVE_NAME)
 	git ls-files -z | xargs -0 cp --parents -t $(ARCHIVE_DIR)/$(ARCHIVE_NAME)
-	cd $(ARCHIVE_DIR)/$(ARCHIVE_NAME) && find . -type f ! -name SHA256SUMS -printf '%P\0' \
+	cd $(ARCHIVE_DIR)/$(ARCHIVE_NAME) && find . -type f ! -path ./SHA256SUMS -printf '%P\0' \
 		| LC_ALL=C sort -z | xargs -0 sha256sum > SHA256SUMS
 	tar $(TAR_FLAGS) -C $(ARCHIVE_DIR) -cf - $(ARCHIVE_NAME) | gzip -n > $(ARCHIVE_DIR)/$(ARCHIVE_NAME).tar.gz
 	cd $(ARCHIVE_DIR) && sha256sum $(ARCHIVE_NAME).tar.gz > $(ARCHIVE_NAME).tar.gz.sha256
