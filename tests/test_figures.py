@@ -13,7 +13,7 @@ from matplotlib.collections import LineCollection, PatchCollection, PathCollecti
 from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.figure import Figure
 
-from abstention import figures, style
+from abstention import figures, projection, style
 from abstention.errors import DataError
 from abstention.features import VARIABLES
 from abstention.labels import LABELS, label
@@ -68,6 +68,7 @@ def panel() -> pd.DataFrame:
                     "cosponsor": sponsors[k],
                     "arms_share_russia": np.nan if iso3 == "SRB" else i / 10,
                     "ideal_2021": rng.normal(),
+                    "ideal_pre": rng.normal(),
                 }
             )
     return pd.DataFrame(rows)
@@ -129,8 +130,20 @@ def test_labels_cover_the_features_and_fall_back_to_the_name():
     assert label("C(un_group)[T.African]") == "C(un_group)[T.African]"
 
 
-def test_world_map_colours_each_vote_and_hatches_cosponsors(polygons, es11_1):
-    fig = figures.world_map_es11_1(polygons, es11_1)
+@pytest.fixture
+def outlines(polygons) -> pd.DataFrame:
+    # GRL is coloured by its sovereign; the outline without a code stays grey.
+    return polygons.assign(colour_iso3=polygons["iso3"].replace({"GRL": "FRA"}))
+
+
+@pytest.fixture
+def markers() -> pd.DataFrame:
+    # A co-sponsor and a state that is not one, each also drawn as a dot.
+    return pd.DataFrame({"iso3": ["USA", "VEN"], "lon": [-50.0, 30.0], "lat": [12.0, 12.0]})
+
+
+def test_world_map_colours_each_vote_and_hatches_cosponsors(outlines, es11_1, markers):
+    fig = figures.world_map_es11_1(outlines, es11_1, markers, small_state_km2=5000)
     ax = fig.axes[0]
     collections = [c for c in ax.collections if isinstance(c, PatchCollection)]
     # no data, yes, abstain, no, no right to vote (nobody absent), then the co-sponsor overlay
@@ -139,22 +152,40 @@ def test_world_map_colours_each_vote_and_hatches_cosponsors(polygons, es11_1):
     assert fills == [style.NO_DATA_COLOUR.upper()] + [
         style.VOTE_COLOURS[v] for v in ("yes", "abstain", "no", "no_right_to_vote")
     ]
-    assert [len(c.get_paths()) for c in collections] == [2, 4, 4, 1, 1, 3]
+    # Greenland takes France's vote and co-sponsorship
+    assert [len(c.get_paths()) for c in collections] == [1, 5, 4, 1, 1, 4]
     assert collections[-1].get_hatch() == style.COSPONSOR_HATCH
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend[:5] == ["Yes (4)", "Abstain (4)", "Absent (non-voting) (0)", "No (1)",
                           "No right to vote (Art. 19) (1)"]
     assert legend[5] == "Co-sponsor (3)"
+    assert legend[7] == "Under 5,000 km\N{SUPERSCRIPT TWO} (2); ringed if co-sponsor"
+
+
+def test_world_map_dots_take_the_vote_colour_and_ring_cosponsors(outlines, es11_1, markers):
+    fig = figures.world_map_es11_1(outlines, es11_1, markers, small_state_km2=5000)
+    (dots,) = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
+    # non-sponsors first, so a co-sponsor's ring is drawn on top
+    fills = [matplotlib.colors.to_hex(c).upper() for c in dots.get_facecolors()]
+    assert fills == [style.VOTE_COLOURS["no_right_to_vote"], style.VOTE_COLOURS["yes"]]
+    edges = [matplotlib.colors.to_hex(c).upper() for c in dots.get_edgecolors()]
+    assert edges == ["#FFFFFF", style.COSPONSOR_EDGE]
+
+
+def test_world_map_rejects_dots_for_states_without_a_vote(outlines, es11_1):
+    stranger = pd.DataFrame({"iso3": ["TUV"], "lon": [179.2], "lat": [-8.5]})
+    with pytest.raises(DataError, match="TUV"):
+        figures.world_map_es11_1(outlines, es11_1, stranger, small_state_km2=5000)
 
 
 def test_map_cuts_rings_stitched_across_the_antimeridian():
     ring = np.array([[175.0, 60.0], [-175.0, 60.0], [-175.0, 65.0], [175.0, 65.0], [175.0, 60.0]])
-    pieces = figures._cut_at_antimeridian(ring)
+    pieces = projection.cut_at_antimeridian(ring)
     assert len(pieces) == 2
     spans = sorted((p[:, 0].min(), p[:, 0].max()) for p in pieces)
     np.testing.assert_allclose(spans, [(-180, -175), (175, 180)])
     inland = square(10.0, 50.0)[0][0]
-    assert figures._cut_at_antimeridian(inland)[0] is inland
+    assert projection.cut_at_antimeridian(inland)[0] is inland
 
 
 def test_vote_counts_draws_one_stack_per_vote_and_cosponsors_in_date_order(panel):
@@ -183,7 +214,7 @@ def test_alignment_scatter_marks_votes_and_labels_requested_states(es11_1):
     assert sum(len(c.get_offsets()) for c in points) == len(STATES) - 1
     assert sorted(t.get_text() for t in ax.texts) == ["State IND", "State ISR"]
     assert ax.get_xlabel() == label("arms_share_russia")
-    assert ax.get_ylabel() == label("ideal_2021")
+    assert ax.get_ylabel() == label("ideal_pre")
 
 
 def test_alignment_scatter_rejects_labels_for_absent_states(es11_1):
@@ -278,14 +309,14 @@ def test_abstention_over_time_one_line_per_tie_group(panel):
     ax = fig.axes[0]
     data_lines = [line for line in ax.lines if len(line.get_xdata()) == len(RESOLUTIONS)]
     assert len(data_lines) == 2
-    # BLR votes no throughout; ARM abstains, abstains, then is absent: one of two withholds
-    np.testing.assert_allclose(data_lines[0].get_ydata(), [0.5, 0.5, 0.5])
+    # BLR votes no throughout; ARM abstains, abstains, then is absent: both withhold a yes
+    np.testing.assert_allclose(data_lines[0].get_ydata(), [1.0, 1.0, 1.0])
     # other: Israel's abstention lifts ES-11/2, dated before ES-11/3 though listed after it;
-    # Venezuela, without the right to vote, is in no share
-    np.testing.assert_allclose(data_lines[1].get_ydata(), [3 / 7, 4 / 7, 3 / 7])
+    # a no counts as withholding; Venezuela, without the right to vote, is in no share
+    np.testing.assert_allclose(data_lines[1].get_ydata(), [3 / 7, 4 / 7, 4 / 7])
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
-        "CSTO / Russian base (n = 2)",
-        "other (n = 8)",
+        "CSTO / Russian base (n = 2 states)",
+        "other (n = 8 states)",
     ]
 
 

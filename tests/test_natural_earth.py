@@ -8,9 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.path import Path as MplPath
 
 from abstention.errors import DataError
-from abstention.readers.natural_earth import decode_topojson, read_country_polygons
+from abstention.readers.natural_earth import (
+    SIMFEROPOL,
+    _merge_rings,
+    decode_topojson,
+    read_country_polygons,
+)
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 TOPOJSON = RAW / "natural_earth" / "countries-50m.json"
@@ -40,6 +46,40 @@ TINY = {
 }
 
 
+
+
+def quantized(*points: tuple[float, float]) -> list[list[int]]:
+    """Absolute lon/lat positions as TINY's quantized deltas."""
+    steps = [[round((lon - 10) / 0.5), round((lat - 20) / 0.25)] for lon, lat in points]
+    deltas = np.diff(np.array(steps), axis=0).tolist()
+    return [steps[0], *deltas]
+
+
+def with_crimea(topology: dict, crimea_owner: str = "643") -> dict:
+    """TINY plus Ukraine's mainland, Russia's mainland and Crimea in `crimea_owner`'s outline.
+
+    Arc 4 is the Perekop border, which Ukraine walks forward and Crimea backward.
+    """
+    topology = copy.deepcopy(topology)
+    first = len(topology["arcs"])
+    perekop, ukraine_rest, crimea_rest, russia = range(first, first + 4)
+    topology["arcs"] += [
+        quantized((33, 46), (34, 46)),
+        quantized((34, 46), (36, 46), (36, 50), (30, 50), (30, 46), (33, 46)),
+        quantized((33, 46), (33, 44.5), (35, 44.5), (34, 46)),
+        quantized((38, 44), (40, 44), (40, 48), (38, 48), (38, 44)),
+    ]
+    crimea = [[~perekop, crimea_rest]]
+    ukraine = [[[perekop, ukraine_rest]]] + ([crimea] if crimea_owner == "804" else [])
+    russia_polygons = [[[russia]]] + ([crimea] if crimea_owner == "643" else [])
+    topology["objects"]["countries"]["geometries"] += [
+        {"type": "MultiPolygon", "arcs": ukraine, "id": "804", "properties": {"name": "Ukraine"}},
+        {"type": "MultiPolygon", "arcs": russia_polygons, "id": "643",
+         "properties": {"name": "Russia"}},
+    ]
+    return topology
+
+
 def write(tmp_path: Path, topology: object) -> Path:
     path = tmp_path / "tiny.json"
     path.write_text(json.dumps(topology), encoding="utf-8")
@@ -61,9 +101,9 @@ def test_decodes_deltas_transform_and_reversed_arcs(tmp_path):
 
 
 def test_maps_numeric_ids_and_keeps_outlines_without_one(tmp_path):
-    table = read_country_polygons(write(tmp_path, TINY), CODELIST)
+    table = read_country_polygons(write(tmp_path, with_crimea(TINY)), CODELIST)
     assert table["iso3"].iloc[:2].tolist() == ["FRA", "USA"]
-    assert table["iso3"].isna().tolist() == [False, False, True]
+    assert table["iso3"].isna().tolist() == [False, False, True, False, False]
     assert table["name"].iloc[2] == "Nowhere"
 
 
@@ -96,7 +136,46 @@ def test_malformed_files_stop_with_the_key(tmp_path, topology, key):
 def test_unknown_numeric_id_stops_the_run(tmp_path):
     topology = broken(lambda t: t["objects"]["countries"]["geometries"][0].update(id="999"))
     with pytest.raises(DataError, match="999 \\(East\\)"):
+        read_country_polygons(write(tmp_path, with_crimea(topology)), CODELIST)
+
+
+def contains(polygons, lonlat) -> bool:
+    return any(MplPath(rings[0]).contains_point(lonlat) for rings in polygons)
+
+
+def outline(table, iso3):
+    return table.loc[table["iso3"] == iso3, "polygons"].iloc[0]
+
+
+def test_crimea_joins_ukraine_without_the_perekop_border(tmp_path):
+    table = read_country_polygons(write(tmp_path, with_crimea(TINY)), CODELIST)
+    ukraine, russia = outline(table, "UKR"), outline(table, "RUS")
+    assert contains(ukraine, SIMFEROPOL) and not contains(russia, SIMFEROPOL)
+    assert len(ukraine) == 1 and len(russia) == 1
+    # one ring around mainland and peninsula: Crimea's outer coast, then Ukraine's
+    np.testing.assert_allclose(
+        ukraine[0][0],
+        [[33, 46], [33, 44.5], [35, 44.5], [34, 46], [36, 46], [36, 50], [30, 50], [30, 46],
+         [33, 46]],
+    )
+
+
+def test_merged_rings_drop_every_arc_of_a_longer_common_border():
+    # outer walks 1, 2, 3 forward; inner walks 3 and 2 back, then its own arc 4
+    assert _merge_rings([0, 1, 2, 3], [~3, ~2, 4], 2) == [0, 1, 4]
+
+
+@pytest.mark.parametrize("owner", ["804", "none", "twice"])
+def test_crimea_not_found_exactly_once_in_russia_stops_the_run(tmp_path, owner):
+    topology = with_crimea(TINY, crimea_owner=owner if owner == "804" else "643")
+    russia = topology["objects"]["countries"]["geometries"][-1]
+    if owner == "none":
+        russia["arcs"] = russia["arcs"][:1]
+    if owner == "twice":
+        russia["arcs"].append(russia["arcs"][-1])
+    with pytest.raises(DataError, match="Simferopol") as error:
         read_country_polygons(write(tmp_path, topology), CODELIST)
+    assert "Russia" in str(error.value.key)
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +207,12 @@ def test_real_rings_are_closed_and_in_range(world):
     points = np.concatenate(rings)
     assert points[:, 0].min() >= -180 and points[:, 0].max() <= 180
     assert points[:, 1].min() >= -90 and points[:, 1].max() <= 90
+
+
+def test_real_file_draws_crimea_and_sevastopol_in_ukraine(world):
+    sevastopol = (33.52, 44.60)
+    ukraine, russia = outline(world, "UKR"), outline(world, "RUS")
+    for place in (SIMFEROPOL, sevastopol):
+        assert contains(ukraine, place) and not contains(russia, place)
+    # Russia keeps its own coast across the Kerch Strait
+    assert contains(russia, (38.0, 45.0)) and not contains(ukraine, (38.0, 45.0))

@@ -8,6 +8,9 @@ from matplotlib.figure import Figure
 
 from abstention import figures
 from abstention.exhibit_tables import quantity_text
+from abstention.countries import country_mapper
+from abstention.map_layers import colour_by_sovereign, read_territories, small_state_markers
+from abstention.readers.cow import read_cow_capitals
 from abstention.readers.natural_earth import read_country_polygons
 
 ES11_1 = "A/RES/ES-11/1"
@@ -35,7 +38,15 @@ def tie_group(panel: pd.DataFrame) -> pd.Series:
 def world_map(inputs, params) -> Figure:
     polygons = read_country_polygons(inputs["topojson"], inputs["codelist"])
     panel = pd.read_parquet(inputs["panel"])
-    return figures.world_map_es11_1(polygons, panel[panel["symbol"] == ES11_1])
+    es11_1 = panel[panel["symbol"] == ES11_1]
+    territories = read_territories(inputs["territories"])
+    outlines = colour_by_sovereign(polygons, territories, es11_1["iso3"], inputs["territories"])
+    capitals = read_cow_capitals(
+        inputs["capitals"], country_mapper(inputs["codelist"]), es11_1["date"].iloc[0]
+    )
+    threshold = params["small_state_km2"]
+    markers = small_state_markers(polygons, es11_1["iso3"], capitals, threshold)
+    return figures.world_map_es11_1(outlines, es11_1, markers, threshold)
 
 
 def vote_counts(inputs, params) -> Figure:

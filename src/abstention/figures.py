@@ -17,12 +17,14 @@ from matplotlib.axis import Axis
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import PercentFormatter
 
 from abstention.errors import DataError
 from abstention.labels import label
+from abstention.projection import cut_at_antimeridian, equal_earth
 from abstention.style import (
     COSPONSOR_COLOUR,
     COSPONSOR_EDGE,
@@ -44,6 +46,7 @@ from abstention.votes import NO_RIGHT_TO_VOTE
 INVASION_DATE = pd.Timestamp("2022-02-24")
 SHARE_VARIABLES = frozenset({"arms_share_russia", "trade_share_russia"})
 MAP_SOUTH_LIMIT = -58.0  # degrees latitude: crops Antarctica, which casts no vote
+SMALL_STATE_MARKER_SIZE = 9.0  # points squared: a dot about 3 points across
 
 
 def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -102,78 +105,45 @@ def _text_colour(background: str) -> str:
     return "black" if linear @ np.array([0.2126, 0.7152, 0.0722]) > 0.179 else "white"
 
 
-def _equal_earth(lonlat: np.ndarray) -> np.ndarray:
-    """Equal Earth projection (Savric, Patterson & Jenny 2018): equal-area, needs no GIS library."""
-    a1, a2, a3, a4 = 1.340264, -0.081106, 0.000893, 0.003796
-    lam = np.radians(lonlat[:, 0])
-    theta = np.arcsin(np.sqrt(3) / 2 * np.sin(np.radians(lonlat[:, 1])))
-    t2 = theta**2
-    t6 = t2**3
-    slope = a1 + 3 * a2 * t2 + 7 * a3 * t6 + 9 * a4 * t6 * t2
-    x = 2 * np.sqrt(3) * lam * np.cos(theta) / (3 * slope)
-    y = theta * (a4 * t6 * t2 + a3 * t6 + a2 * t2 + a1)
-    return np.column_stack([x, y])
-
-
-def _clip_longitude(ring: np.ndarray, limit: float, keep_east: bool) -> np.ndarray:
-    """Sutherland-Hodgman clip of a ring to one side of a meridian (a straight line in lon/lat)."""
-    inside = ring[:, 0] >= limit if keep_east else ring[:, 0] <= limit
-    following = np.roll(ring, -1, axis=0)
-    clipped = []
-    for point, after, is_in, after_in in zip(
-        ring, following, inside, np.roll(inside, -1), strict=True
-    ):
-        if is_in:
-            clipped.append(point)
-        if is_in != after_in:
-            share = (limit - point[0]) / (after[0] - point[0])
-            clipped.append(point + share * (after - point))
-    return np.array(clipped).reshape(-1, 2)
-
-
-def _cut_at_antimeridian(ring: np.ndarray) -> list[np.ndarray]:
-    """Rings stitched across 180 degrees (Chukotka, Fiji) split into pieces a flat map can draw."""
-    if not (np.abs(np.diff(ring[:, 0])) > 180).any():
-        return [ring]
-    unwrapped = ring.copy()
-    unwrapped[:, 0] = np.unwrap(ring[:, 0], period=360)
-    pieces = []
-    for shift in (-360.0, 0.0, 360.0):
-        piece = unwrapped + [shift, 0.0]
-        piece = _clip_longitude(_clip_longitude(piece, -180.0, True), 180.0, False)
-        if len(piece) >= 3:
-            pieces.append(piece)
-    return pieces
-
-
 def _country_path(polygons: Sequence[Sequence[np.ndarray]]) -> MplPath:
     rings = [
-        MplPath(_equal_earth(piece), closed=True)
+        MplPath(equal_earth(piece), closed=True)
         for rings in polygons
         for ring in rings
-        for piece in _cut_at_antimeridian(ring)
+        for piece in cut_at_antimeridian(ring)
     ]
     return MplPath.make_compound_path(*rings)
 
 
 @styled
-def world_map_es11_1(polygons: pd.DataFrame, panel_es11_1: pd.DataFrame) -> Figure:
-    """Map of the ES-11/1 vote, co-sponsors hatched.
+def world_map_es11_1(
+    outlines: pd.DataFrame,
+    panel_es11_1: pd.DataFrame,
+    markers: pd.DataFrame,
+    small_state_km2: float,
+) -> Figure:
+    """Map of the ES-11/1 vote, co-sponsors hatched, small states also marked by a dot.
 
-    `polygons` is `readers.natural_earth.read_country_polygons` output (iso3, polygons);
-    `panel_es11_1` has one row per member state: iso3, vote, cosponsor. Outlines with
-    no row (non-members, territories, outlines without an ISO code) are drawn grey.
+    `outlines` has colour_iso3 (the member whose vote fills the outline, missing for
+    grey) and polygons; `panel_es11_1` has one row per member state: iso3, vote,
+    cosponsor; `markers` has iso3, lon, lat for the members drawn as a dot as well,
+    those smaller than `small_state_km2` or without an outline. A co-sponsor's dot
+    has a black ring, since hatching does not show at that size.
     """
-    _require(polygons, ["iso3", "polygons"], "polygons")
+    _require(outlines, ["colour_iso3", "polygons"], "outlines")
     _require(panel_es11_1, ["iso3", "vote", "cosponsor"], "panel_es11_1")
+    _require(markers, ["iso3", "lon", "lat"], "markers")
     repeated = sorted(panel_es11_1.loc[panel_es11_1["iso3"].duplicated(), "iso3"].unique())
     if repeated:
         raise DataError(None, "panel_es11_1.iso3", "one row per member state", repeated)
     votes = panel_es11_1.set_index("iso3")
-    shapes = polygons.assign(
-        vote=polygons["iso3"].map(votes["vote"]).fillna("no data"),
-        cosponsor=polygons["iso3"].map(votes["cosponsor"]).fillna(0).astype(bool),
-        path=polygons["polygons"].map(_country_path),
+    strangers = sorted(set(markers["iso3"]) - set(votes.index))
+    if strangers:
+        raise DataError(None, "markers.iso3", "member states in panel_es11_1", strangers)
+    shapes = outlines.assign(
+        vote=outlines["colour_iso3"].map(votes["vote"]).fillna("no data"),
+        cosponsor=outlines["colour_iso3"].map(votes["cosponsor"]).fillna(0).astype(bool),
+        path=outlines["polygons"].map(_country_path),
     )
     fig = Figure(figsize=(FULL_WIDTH, 3.6), layout="constrained")
     ax = fig.add_subplot()
@@ -195,7 +165,21 @@ def world_map_es11_1(polygons: pd.DataFrame, panel_es11_1: pd.DataFrame) -> Figu
         ax.add_collection(
             PatchCollection([PathPatch(p) for p in sponsors], facecolor="none", **hatched)
         )
-    corner = _equal_earth(np.array([[180.0, 0.0], [0.0, MAP_SOUTH_LIMIT], [0.0, 90.0]]))
+    dots = markers.assign(
+        vote=markers["iso3"].map(votes["vote"]),
+        cosponsor=markers["iso3"].map(votes["cosponsor"]).astype(bool),
+    ).sort_values("cosponsor", kind="stable")
+    at = equal_earth(dots[["lon", "lat"]].to_numpy(dtype=float).reshape(-1, 2))
+    ax.scatter(
+        at[:, 0],
+        at[:, 1],
+        s=SMALL_STATE_MARKER_SIZE,
+        c=dots["vote"].map(VOTE_COLOURS).tolist(),
+        edgecolors=np.where(dots["cosponsor"], COSPONSOR_EDGE, "white").tolist(),
+        linewidths=np.where(dots["cosponsor"], 0.7, 0.3),
+        zorder=3,
+    )
+    corner = equal_earth(np.array([[180.0, 0.0], [0.0, MAP_SOUTH_LIMIT], [0.0, 90.0]]))
     ax.set_xlim(-corner[0, 0], corner[0, 0])
     ax.set_ylim(corner[1, 1], corner[2, 1])
     ax.set_aspect("equal")
@@ -212,6 +196,18 @@ def world_map_es11_1(polygons: pd.DataFrame, panel_es11_1: pd.DataFrame) -> Figu
             label=f"Co-sponsor ({int(panel_es11_1['cosponsor'].sum())})",
         ),
         Patch(facecolor=NO_DATA_COLOUR, label="Not a member or no vote data"),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=4,
+            markerfacecolor="white",
+            markeredgecolor=COSPONSOR_EDGE,
+            markeredgewidth=0.7,
+            label=f"Under {small_state_km2:,.0f} km\N{SUPERSCRIPT TWO} ({len(markers)});"
+            " ringed if co-sponsor",
+        ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=3)
     return fig

@@ -1,6 +1,7 @@
 from abstention.paper_check import referenced_files
 
-FIGURE_CODE = package("figure_builders", "figures", "style", "labels", "readers/natural_earth")
+FIGURE_CODE = package("figure_builders", "figures", "style", "labels", "projection",
+                      "map_layers", "readers/natural_earth", "readers/cow")
 TABLE_CODE = package("table_builders", "tables", "labels")
 FIGURES = sorted(config["figures"]["registry"])
 TABLES = sorted(config["tables"]["registry"])
@@ -10,6 +11,8 @@ NAMED_FILES = {
     "panel": "results/analysis/panel.parquet",
     "topojson": "data/raw/natural_earth/countries-50m.json",
     "codelist": "data/raw/countrycode/codelist.rda",
+    "territories": "config/map_territories.csv",
+    "capitals": "data/raw/cow/cow_capitals.rda",
     "hypotheses": "results/models/hypotheses.csv",
     "period_check": "results/models/period_check.csv",
     "heterogeneity": "results/models/heterogeneity.csv",
@@ -49,6 +52,7 @@ rule figure:
             "us_allies": config["figures"]["us_allies"],
             "exclude_states": config["model_defaults"]["exclude_states"],
             "model_titles": config["model_titles"],
+            "small_state_km2": config["figures"]["small_state_km2"],
         },
     log:
         "results/logs/figures/{figure}.log",
