@@ -35,7 +35,7 @@ def state_level_sensitivity(panel: pd.DataFrame, imputations: pd.DataFrame, spec
         **{c: (c, "first") for c in [*covariates, *spec.get("categorical", [])]},
     ).dropna()
     levels = {c: _levels(states[c]) for c in spec.get("categorical", [])}
-    design = _regressors(states, covariates, levels, intercept=True)
+    design = _regressors(states, covariates, levels, intercept=False)
     result = ols_sensitivity(states["withheld"].to_numpy(), design, settings["treatment"],
                              settings["benchmarks"], tuple(settings["multipliers"]))
     return pd.DataFrame(result["bounds"]).assign(

@@ -7,8 +7,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from abstention import figures
-from abstention.exhibit_tables import quantity_text
 from abstention.countries import country_mapper
+from abstention.exhibit_tables import quantity_text
 from abstention.map_layers import colour_by_sovereign, read_territories, small_state_markers
 from abstention.readers.cow import read_cow_capitals
 from abstention.readers.natural_earth import read_country_polygons

@@ -126,11 +126,22 @@ class NoEstimate(ValueError):
     """A resampled fit without a finite estimate (separation, a singular design)."""
 
 
-def _fit(design: Design) -> np.ndarray:
-    beta, converged = _POINT[design.estimator](design.X, design.y)
+def _fit(design: Design, keep: list[str] = ()) -> np.ndarray:
+    """Coefficients of one design. A column without variation in a resample (a rare category
+    no state of the draw has) is not identified: it is left out of the fit and given a zero
+    coefficient, which changes no fitted value; a column in `keep` (the terms a quantity is
+    about) must vary, or the replicate has no estimate."""
+    varies = design.X.std(axis=0) > 0
+    varies[0] = True
+    missing = [name for name, ok in zip(design.names, varies, strict=True) if not ok]
+    if set(missing) & set(keep):
+        raise NoEstimate(f"no variation in {sorted(set(missing) & set(keep))}")
+    beta, converged = _POINT[design.estimator](design.X[:, varies], design.y)
     if not converged:
         raise NoEstimate(design.estimator)
-    return beta
+    full = np.zeros(design.X.shape[1])
+    full[varies] = beta
+    return full
 
 
 def _used_models(entries: dict) -> list[str]:
@@ -175,18 +186,28 @@ def bootstrap_chunk(panel, imputations, specs, entries, tie, replicates: range, 
             designs[name] = Design(design.X[rows], design.y[rows], design.names,
                                    design.state[rows], None if design.by is None
                                    else design.by[rows], design.estimator)
-        try:
-            betas = {name: _fit(design) for name, design in designs.items()}
-            values = {key: entry_values(entry, designs, betas, tie)
-                      for key, entry in entries.items()}
-        except (np.linalg.LinAlgError, ValueError, FloatingPointError):
-            values = None
+        betas = {}
+        for name, design in designs.items():
+            try:
+                betas[name] = _fit(design, _kept_terms(name, entries, tie))
+            except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+                continue
         for key, entry in entries.items():
-            names = _quantity_names(entry)
-            for quantity in names:
-                value = np.nan if values is None else values[key][quantity]
-                records.append((replicate, key, quantity, value))
+            used = [entry["model"], *([entry["compare_to"]] if "compare_to" in entry else [])]
+            values = (entry_values(entry, designs, betas, tie)
+                      if all(name in betas for name in used) else {})
+            for quantity in _quantity_names(entry):
+                records.append((replicate, key, quantity, values.get(quantity, np.nan)))
     return pd.DataFrame(records, columns=["replicate", "entry", "quantity", "value"])
+
+
+def _kept_terms(model: str, entries: dict, tie: str) -> list[str]:
+    """The terms the quantities computed from `model` are about."""
+    terms = {tie}
+    for entry in entries.values():
+        if entry["model"] == model and entry["quantity"] == "ame_difference":
+            terms.add(interaction_name([tie, entry["by"]]))
+    return sorted(terms)
 
 
 def _quantity_names(entry: dict) -> list[str]:
