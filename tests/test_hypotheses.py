@@ -108,7 +108,7 @@ def test_h2_is_null_when_the_tie_moves_both_outcomes_alike():
     points = point_estimates(panel, imputations, specs, entries, "tie")
     draws = bootstrap_chunk(panel, imputations, specs, entries, "tie", range(200), 5, state_draw)
     fits = {name: {"n": 1, "states": 1, "cov_type": "nonrobust"} for name in specs}
-    table = summarise(points, draws, entries, fits, {}, "tie").set_index("quantity")
+    table = summarise(points, draws, entries, fits, {}, "tie", {}).set_index("quantity")
     row = table.loc["relative_ame_difference"]
     assert row["ci_low"] < 0 < row["ci_high"]
 

@@ -8,13 +8,6 @@ import pandas as pd
 from abstention.labels import label as readable
 from abstention.tables import _number, escape
 
-QUANTITY_TEXT = {
-    "ame": "AME of {tie}",
-    "ame_bootstrap": "AME of {tie} (bootstrap interval)",
-    "relative_ame_difference": "relative AME on {model} minus on {other}",
-    "ame_difference": "AME where {by} minus where not",
-}
-
 
 def _interval(low: float, high: float) -> str:
     if pd.isna(low) or pd.isna(high):
@@ -26,16 +19,6 @@ def _p(value: float) -> str:
     if pd.isna(value):
         return ""
     return "$<$0.001" if value < 0.001 else _number(value)
-
-
-def quantity_text(quantity: str, model: str, titles: dict[str, str]) -> str:
-    """Readable name of a reported quantity (component names carry the model they belong to)."""
-    for prefix, text in (("relative_ame_", "relative AME, "), ("ame_where_not_", "AME where not "),
-                         ("ame_where_", "AME where "), ("base_", "base rate, "), ("ame_", "AME, ")):
-        if quantity.startswith(prefix) and quantity not in QUANTITY_TEXT:
-            rest = quantity.removeprefix(prefix)
-            return text + (titles.get(rest) or readable(rest))
-    return QUANTITY_TEXT.get(quantity, quantity)
 
 
 def _table(caption: str, label: str, header: list[str], rows: list[list[str]], note: str,
@@ -52,16 +35,14 @@ def _table(caption: str, label: str, header: list[str], rows: list[list[str]], n
     return "\n".join(lines) + "\n"
 
 
-def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: str, label: str,
-                     titles: dict[str, str]) -> str:
+def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: str, label: str
+                     ) -> str:
     rows = []
     for frame in (hypotheses, checks):
+        frame = pd.concat([frame[frame["primary"]], frame[~frame["primary"]]])
         for row in frame.itertuples():
-            name = quantity_text(row.quantity, row.model, titles)
-            name = name.format(tie="security dependence", model="not co-sponsoring",
-                               other="not voting yes", by="the text attribute")
             first = escape(row.hypothesis) if row.primary else ""
-            text = escape(name) if row.primary else r"\quad " + escape(name)
+            text = escape(row.label) if row.primary else r"\quad " + escape(row.label)
             rows.append([first, text, _number(row.estimate), _interval(row.ci_low, row.ci_high),
                          _p(row.p), f"{row.n} ({row.n_states})"])
     note = ("Primary quantities first, their components indented. H1: delta-method interval "

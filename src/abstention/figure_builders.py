@@ -8,7 +8,6 @@ from matplotlib.figure import Figure
 
 from abstention import figures
 from abstention.countries import country_mapper
-from abstention.exhibit_tables import quantity_text
 from abstention.map_layers import colour_by_sovereign, read_territories, small_state_markers
 from abstention.readers.cow import read_cow_capitals
 from abstention.readers.natural_earth import read_country_polygons
@@ -72,14 +71,12 @@ def marginal_effects(inputs, params) -> Figure:
 
 
 def hypotheses(inputs, params) -> Figure:
-    titles = params["model_titles"]
+    """Primary quantities and their components; base rates sit on another scale."""
     table = pd.concat([pd.read_csv(inputs["hypotheses"]), pd.read_csv(inputs["period_check"])])
     table = table[table["quantity"] != "ame_bootstrap"]
     table = table[~table["quantity"].str.startswith("base_")]
-    text = [quantity_text(q, m, titles).format(
-        tie="security dependence", model="not co-sponsoring", other="not voting yes",
-        by="the text attribute") for q, m in zip(table["quantity"], table["model"], strict=True)]
-    return figures.hypothesis_quantities(table.assign(label=text))
+    return figures.hypothesis_quantities(table.sort_values("primary", ascending=False,
+                                                          kind="stable"))
 
 
 def heterogeneity(inputs, params) -> Figure:

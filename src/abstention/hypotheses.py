@@ -33,12 +33,13 @@ from abstention.estimators import (
     logit_point,
     lpm_point,
 )
+from abstention.labels import label
 from abstention.models import add_interactions, model_sample
 from abstention.panel import with_imputation
 from abstention.resampling import percentile_interval
 from abstention.specs import interaction_name
 
-COLUMNS = ["hypothesis", "model", "quantity", "estimate", "ci_low", "ci_high", "p", "n",
+COLUMNS = ["hypothesis", "model", "quantity", "label", "estimate", "ci_low", "ci_high", "p", "n",
            "n_states", "method", "primary"]
 _POINT: dict[str, Callable] = {
     "logit": logit_point,
@@ -228,8 +229,33 @@ def bootstrap_p(draws: np.ndarray) -> float:
     return float(min(1.0, 2 * (min(below, above) + 1) / (len(draws) + 1)))
 
 
+def quantity_label(quantity: str, entry: dict, tie: str, titles: dict[str, str]) -> str:
+    """What a reported number is, in words, for tables and figures."""
+    def title(name: str) -> str:
+        return titles.get(name, name).lower()
+
+    by = label(entry.get("by", ""))
+    treatment = label(tie)[:1].lower() + label(tie)[1:]
+    model, other = entry["model"], entry.get("compare_to", "")
+    words = {
+        "ame": f"AME of {treatment}",
+        "ame_bootstrap": f"AME of {treatment}, bootstrap interval",
+        "relative_ame_difference": f"relative AME on {title(model)} minus on {title(other)}",
+        "ame_difference": f"AME on {by} minus on other texts",
+        f"ame_where_{entry.get('by')}": f"AME on {by}",
+        f"ame_where_not_{entry.get('by')}": "AME on other texts",
+        f"ame_{model}": f"AME on {title(model)}", f"ame_{other}": f"AME on {title(other)}",
+        f"base_{model}": f"base rate of {title(model)}",
+        f"base_{other}": f"base rate of {title(other)}",
+        f"relative_ame_{model}": f"relative AME on {title(model)}",
+        f"relative_ame_{other}": f"relative AME on {title(other)}",
+    }
+    return words[quantity]
+
+
 def summarise(points: pd.DataFrame, draws: pd.DataFrame, entries: dict, fits: dict[str, dict],
-              margins: dict[str, pd.DataFrame], tie: str) -> pd.DataFrame:
+              margins: dict[str, pd.DataFrame], tie: str, titles: dict[str, str]
+              ) -> pd.DataFrame:
     """One row per entry and reported number. The primary row of an `ame` entry takes the
     model's Rubin-pooled delta-method inference; every other row the bootstrap's."""
     records = []
@@ -241,13 +267,15 @@ def summarise(points: pd.DataFrame, draws: pd.DataFrame, entries: dict, fits: di
                                "value"].to_numpy()
             low, high, _ = percentile_interval(values)
             record = {"hypothesis": key, "model": entry["model"], "quantity": quantity,
+                      "label": quantity_label(quantity, entry, tie, titles),
                       "estimate": estimate, "ci_low": low, "ci_high": high,
                       "p": bootstrap_p(values), "n": fit["n"], "n_states": fit["states"],
                       "method": f"state-clustered bootstrap, {np.isfinite(values).sum()} of "
                                 f"{len(values)} replicates", "primary": quantity ==
                       entry["quantity"]}
             if quantity == "ame":
-                records.append({**record, "quantity": "ame_bootstrap", "primary": False})
+                records.append({**record, "quantity": "ame_bootstrap", "primary": False,
+                                "label": quantity_label("ame_bootstrap", entry, tie, titles)})
                 row = margins[entry["model"]].set_index("term").loc[tie]
                 record.update(estimate=row["estimate"], ci_low=row["ci_low"],
                               ci_high=row["ci_high"], p=row["p"],

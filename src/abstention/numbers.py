@@ -113,7 +113,7 @@ TIE_MACROS = {"security_dependence": "Dependence", "occupation": "Occupation",
 HYPOTHESIS_MACROS = {"H1": "HOne", "H2": "HTwo", "H3": "HThree", "period": "Period"}
 
 
-def _texts(panel: pd.DataFrame, votes: pd.DataFrame) -> dict[str, object]:
+def _texts(panel: pd.DataFrame, excluded: list[str]) -> dict[str, object]:
     values: dict[str, object] = {}
     es11 = panel[panel["symbol"].str.startswith("A/RES/ES-11/")]
     numbered = sorted(es11["symbol"].unique(), key=lambda s: int(s.rsplit("/", 1)[1]))
@@ -123,7 +123,8 @@ def _texts(panel: pd.DataFrame, votes: pd.DataFrame) -> dict[str, object]:
         name = f"NumEs{ordinal}"
         for vote, macro in VOTE_MACROS.items():
             values[f"{name}{macro}"] = int(counts.get(vote, 0))
-        values[f"{name}Sponsors"] = int(rows["cosponsor"].sum())
+        listed = bool(rows["has_sponsor_list"].iloc[0])
+        values[f"{name}Sponsors"] = int(rows["cosponsor"].sum()) if listed else "no list"
         values[f"{name}Date"] = pd.Timestamp(rows["date"].iloc[0]).strftime("%-d %B %Y")
         israel = rows[rows["iso3"] == "ISR"].iloc[0]
         values[f"IsraelEs{ordinal}Vote"] = israel["vote"]
@@ -133,6 +134,15 @@ def _texts(panel: pd.DataFrame, votes: pd.DataFrame) -> dict[str, object]:
     values["NumSponsorTexts"] = int(panel.loc[panel["has_sponsor_list"], "res_id"].nunique())
     years = pd.to_datetime(panel["date"]).dt.year
     values["NumUkraineFirstYear"], values["NumUkraineLastYear"] = int(years.min()), int(years.max())
+    states = panel.drop_duplicates("iso3")
+    states = states[~states["iso3"].isin(excluded)]
+    for column, macro in (("security_dependence", "Dependent"), ("patronage", "Patronage"),
+                          ("occupation", "Occupied"), ("airspace_dependence", "Airspace"),
+                          ("no_arms_imports", "NoArms"), ("dcad_russia", "Dcad")):
+        values[f"NumStates{macro}"] = int((states[column] == 1).sum())
+    arms_only = ((states["security_dependence"] == 1) & (states["patronage"] == 0)
+                 & (states["airspace_dependence"] == 0))
+    values["NumStatesArmsOnly"] = int(arms_only.sum())
     lost = panel[panel["vote"] == "no_right_to_vote"]
     values["NumNoRightStateVotes"] = len(lost)
     values["NumNoRightStates"] = int(lost["iso3"].nunique())
@@ -171,7 +181,6 @@ def _hypotheses(table: pd.DataFrame) -> dict[str, object]:
 
 def collect(
     panel: pd.DataFrame,
-    votes: pd.DataFrame,
     models: dict[str, dict[str, Path]],
     results: dict[str, pd.DataFrame],
     reported: dict[str, str],
@@ -179,8 +188,8 @@ def collect(
     """`reported` names the models whose estimates the text quotes, by macro prefix; `results`
     holds the derived result tables (hypotheses, checks, heterogeneity, sensitivity,
     validation, differences, predictions, israel, tally, overlap, placebo)."""
-    values = _texts(panel, votes)
     fits = {name: json.loads(Path(paths["fit"]).read_text()) for name, paths in models.items()}
+    values = _texts(panel, fits[reported["Main"]]["spec"]["exclude_states"])
     for key, model in reported.items():
         values.update(_model_macros(key, fits[model], models[model]["margins"]))
     for name, fit in fits.items():

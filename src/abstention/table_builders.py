@@ -36,7 +36,7 @@ def build_table(name: str, entry: dict, inputs, titles: dict[str, str]) -> str:
         return tally_summary_table(tally, caption, label)
     if kind == "hypotheses":
         return hypotheses_table(pd.read_csv(inputs.hypotheses), pd.read_csv(inputs.period_check),
-                                caption, label, titles)
+                                caption, label)
     if kind == "heterogeneity":
         return heterogeneity_table(pd.read_csv(inputs.heterogeneity), caption, label)
     if kind == "sensitivity":

@@ -130,7 +130,8 @@ rule hypotheses:
                      chunk=range(BOOTSTRAP["chunks"])),
         fits=expand("results/models/{name}/fit.json", name=HYPOTHESIS_MODELS),
         margins=expand("results/models/{name}/margins.csv", name=HYPOTHESIS_MODELS),
-        code=package("hypotheses", "resampling", "models", "specs", "estimators", "panel"),
+        code=package("hypotheses", "resampling", "models", "specs", "estimators", "panel",
+                     "labels"),
     output:
         hypotheses="results/models/hypotheses.csv",
         checks="results/models/period_check.csv",
@@ -140,6 +141,7 @@ rule hypotheses:
         entries=config["hypotheses"]["entries"],
         checks=config["hypotheses"]["checks"],
         tie=config["hypotheses"]["tie"],
+        titles=config["model_titles"],
     log:
         "results/logs/hypotheses.log",
     conda:

@@ -105,8 +105,6 @@ rule numbers:
         validation_differences="results/models/validation_differences.csv",
         predictions="results/models/predictions.csv",
         israel="results/models/israel_cosponsorship.csv",
-        features="results/data/features.parquet",
-        votes="results/data/votes.parquet",
         tally="results/data/tally_report.csv",
         overlap="results/data/source_overlap.csv",
         resolutions="results/data/resolutions.parquet",

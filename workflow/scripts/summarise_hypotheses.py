@@ -17,6 +17,6 @@ with step_log(snakemake.log[0], "hypotheses") as log:
     for entries, output in ((params.entries, snakemake.output.hypotheses),
                             (params.checks, snakemake.output.checks)):
         points = point_estimates(panel, imputations, params.specs, entries, params.tie)
-        table = summarise(points, draws, entries, fits, margins, params.tie)
+        table = summarise(points, draws, entries, fits, margins, params.tie, params.titles)
         write_table(table, output)
         log.info("%s", table.to_string())

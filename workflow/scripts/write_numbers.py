@@ -21,8 +21,7 @@ with step_log(snakemake.log[0], "numbers") as log:
         "overlap": pd.read_csv(given.overlap),
         "placebo": pd.read_parquet(given.placebo),
     }
-    values = collect(pd.read_parquet(given.panel), pd.read_parquet(given.votes), models, results,
-                     params.reported)
+    values = collect(pd.read_parquet(given.panel), models, results, params.reported)
     values.update(design_numbers(pd.read_parquet(given.resolutions), params.settings,
                                  pd.read_csv(given.partial_sponsors)))
     Path(snakemake.output[0]).write_text(macro_file(values), encoding="utf-8")
