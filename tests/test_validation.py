@@ -30,6 +30,7 @@ def simulated_panel(n_states: int = 240, seed: int = 3) -> pd.DataFrame:
     shift = frame["symbol"].map(dict(zip(SYMBOLS, [-1.0, -0.5, 0.0], strict=True)))
     eta = shift + 2.0 * frame["signal"]
     frame["not_yes"] = (eta + rng.logistic(size=len(frame)) > 0).astype(int)
+    frame["vote"] = np.where(frame["not_yes"] == 1, "abstain", "yes")
     return frame
 
 
@@ -50,8 +51,27 @@ def panel() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def scores(panel) -> pd.DataFrame:
-    return out_of_sample(panel, MAIN, BASELINES, folds=5, seed=11)
+def checked(panel) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return out_of_sample(panel, MAIN, BASELINES, folds=5, seed=11, replicates=200)
+
+
+@pytest.fixture(scope="module")
+def scores(checked) -> pd.DataFrame:
+    return checked[0]
+
+
+def test_differences_favour_the_true_model_with_intervals(checked):
+    """The signal model beats pure noise by a margin its bootstrap interval confirms, and the
+    point difference equals the difference of the scores table."""
+    scores, differences = checked
+    noise = differences[(differences["baseline"] == "noise only")
+                        & (differences["measure"] == "auc")]
+    assert len(noise) == 2 and (noise["ci_low"] > 0).all()
+    assert (noise["ci_low"] <= noise["difference"]).all()
+    assert (noise["difference"] <= noise["ci_high"]).all()
+    loro = scores[scores["check"] == LORO].set_index("model")["auc"]
+    row = noise[noise["check"] == LORO].iloc[0]
+    assert row["difference"] == pytest.approx(loro["main"] - loro["noise only"])
 
 
 def test_one_row_per_check_and_model(scores):
@@ -82,7 +102,7 @@ def test_every_row_is_scored_once_and_counted(panel, scores):
 
 
 def test_same_seed_same_result(panel, scores):
-    again = out_of_sample(panel, MAIN, BASELINES, folds=5, seed=11)
+    again = out_of_sample(panel, MAIN, BASELINES, folds=5, seed=11, replicates=200)[0]
     pd.testing.assert_frame_equal(scores, again)
 
 
@@ -99,7 +119,7 @@ def test_folds_never_split_a_state_and_depend_on_the_seed(panel):
 def test_unseen_level_is_dropped_and_counted():
     panel = simulated_panel(n_states=120)
     panel.loc[panel["iso3"] == "S000", "un_group"] = "Other"
-    scores = out_of_sample(panel, MAIN, BASELINES, folds=4, seed=1)
+    scores = out_of_sample(panel, MAIN, BASELINES, folds=4, seed=1, replicates=100)[0]
     kfold = scores[scores["check"] == "4-fold cross-validation"]
     # S000 is the only state in its group, so no training fold has seen its level.
     assert (kfold["n_dropped"] == len(SYMBOLS)).all()
@@ -112,7 +132,7 @@ def test_baseline_missing_on_main_rows_is_an_error(panel):
     broken = panel.copy()
     broken.loc[0, "noise"] = np.nan
     with pytest.raises(DataError, match="noise only"):
-        out_of_sample(broken, MAIN, BASELINES, folds=5, seed=11)
+        out_of_sample(broken, MAIN, BASELINES, folds=5, seed=11, replicates=100)
 
 
 def test_too_many_folds_is_an_error(panel):

@@ -101,8 +101,8 @@ def heterogeneity_table(effects: pd.DataFrame, caption: str, label: str) -> str:
     for term in terms:
         header += [escape(readable(term)), "95\\% interval"]
     note = ("Average marginal effects on not voting yes from a Firth logit of each text alone "
-            "(the main model's confounders, regional-group dummies), pooled over the imputations "
-            "by Rubin's rules; Wald intervals from the penalised fit's covariance. N: states.")
+            "(the main model's confounders, regional-group dummies) on complete cases; Wald "
+            "intervals from the penalised fit's covariance. N: states.")
     return _table(caption, label, [*header, "N"], rows, note, "ll" + "rr" * len(terms) + "r")
 
 
