@@ -205,7 +205,12 @@ def predictions(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
         link, std_error = _link_scale(predicted, spec["estimator"])
         links.append(link)
         variances.append(std_error**2)
-    pooled = rubin_pool(np.vstack(links), np.vstack(variances))
+    if len(links) > 1:
+        pooled = rubin_pool(np.vstack(links), np.vstack(variances))
+    else:
+        half = stats.norm.ppf(0.975) * np.sqrt(variances[0])
+        pooled = pd.DataFrame({"estimate": links[0], "ci_low": links[0] - half,
+                               "ci_high": links[0] + half})
     back = (lambda v: v) if spec["estimator"] == "lpm" else special.expit
     return pd.DataFrame({
         "model": spec["name"], "iso3": rows["iso3"].values, "symbol": rows["symbol"].values,
