@@ -90,10 +90,10 @@ def _fitted_models(results: Path, estimator: str) -> list[Path]:
     """Complete-case fits of one estimator: their design is the exact estimation sample (an
     imputed model's estimates are pooled over designs that differ in the imputed cells)."""
     folders = []
-    for fit_file in sorted((results / "models").glob("*/fit.json")):
-        fit = json.loads(fit_file.read_text())
+    for name in sorted(CONFIG["models"]):
+        fit = json.loads((results / "models" / name / "fit.json").read_text())
         if fit["estimator"] == estimator and fit["missing"] == "complete":
-            folders.append(fit_file.parent)
+            folders.append(results / "models" / name)
     assert folders, f"no complete-case {estimator} model to refit"
     return folders
 
@@ -147,3 +147,33 @@ def test_config_schema_accepts_the_config_and_rejects_unquoted_yes():
     broken["models"]["h2_cosponsor"]["only_votes"] = yaml.safe_load("[yes]")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+@pytest.mark.workflow
+def test_no_separated_term_carries_inference(workflow_results):
+    """Every maximum-likelihood fit with separation marks the separated terms and prints no
+    standard error, test or interval for them; the hypothesis models have no separated term."""
+    marked = 0
+    for name in sorted(CONFIG["models"]):
+        fit_file = workflow_results / "models" / name / "fit.json"
+        fit = json.loads(fit_file.read_text())
+        for table in ("coefficients.csv", "margins.csv"):
+            rows = pd.read_csv(fit_file.parent / table)
+            separated = rows[rows["separated"]]
+            assert separated[["std_error", "z", "p", "ci_low", "ci_high"]].isna().all().all()
+            marked += len(separated)
+            if fit["estimator"] == "firth_logit":
+                assert separated.empty, fit_file.parent.name
+    assert marked > 0
+
+
+@pytest.mark.workflow
+def test_hypotheses_and_coverage_on_real_data(workflow_results):
+    hypotheses = pd.read_csv(workflow_results / "models/hypotheses.csv")
+    primary = hypotheses[hypotheses["primary"]].set_index("hypothesis")
+    assert list(primary.index) == ["H1", "H2", "H3"]
+    assert np.isfinite(primary[["estimate", "ci_low", "ci_high", "p"]].to_numpy()).all()
+    main = json.loads((workflow_results / "models/h1_vote/fit.json").read_text())
+    assert main["states"] >= 185 and main["missing"] == "imputed"
+    israel = pd.read_csv(workflow_results / "models/israel_cosponsorship.csv")
+    assert len(israel) >= 15 and israel["prob"].between(0, 1).all()

@@ -343,7 +343,8 @@ def marginal_effects(margins: pd.DataFrame) -> Figure:
                 label=model,
             )
         ax.axvline(0, color="#777777", linewidth=0.6, linestyle=":")
-        ax.set_title(eq)
+        if len(equations) > 1:
+            ax.set_title(eq)
         ax.set_xlabel("Average marginal effect")
         ax.grid(axis="x")
     axes[0].set_yticks(np.arange(len(terms)), [label(t) for t in terms])

@@ -115,6 +115,6 @@ def with_imputation(panel: pd.DataFrame, imputations: pd.DataFrame, number: int)
     columns = [c for c in chosen.columns if c not in ("imputation", "iso3")]
     filled = panel.drop(columns=columns).merge(chosen.drop(columns="imputation"), on="iso3",
                                                how="left", validate="many_to_one")
-    kept = filled[columns].isna() & panel[columns].notna().to_numpy()
-    filled[columns] = filled[columns].mask(kept, panel[columns].to_numpy())
+    observed = panel[columns].notna().to_numpy()
+    filled[columns] = filled[columns].mask(observed, panel[columns].to_numpy())
     return filled[panel.columns]

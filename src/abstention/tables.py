@@ -22,7 +22,7 @@ COVARIANCE_NOTES = {
     "HC1": "HC1 = heteroskedasticity-robust sandwich with small-sample factor n/(n-k)",
     "cluster": "cluster = clustered by state",
 }
-WIDE = 6
+WIDE = 3
 SEPARATED_CELL = "separated"
 _DUMMY = re.compile(r"^(?P<name>[^\[\]]+)\[.*\]$")
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
