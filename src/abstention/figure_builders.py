@@ -100,6 +100,14 @@ def over_time(inputs, params) -> Figure:
     return figures.abstention_over_time(panel.assign(tie_group=tie_group(panel)))
 
 
+def specification_curve(inputs, params) -> Figure:
+    """The choices are the columns between the estimand and the estimate (multiverse.COLUMNS)."""
+    table = pd.read_parquet(inputs["multiverse"])
+    columns = list(table.columns)
+    choices = columns[columns.index("estimand") + 1:columns.index("estimate")]
+    return figures.specification_curve(table, choices)
+
+
 BUILDERS = {
     "world_map": world_map,
     "vote_counts": vote_counts,
@@ -109,4 +117,5 @@ BUILDERS = {
     "heterogeneity": heterogeneity,
     "israel": israel,
     "over_time": over_time,
+    "specification_curve": specification_curve,
 }
