@@ -35,11 +35,17 @@ def _table(caption: str, label: str, header: list[str], rows: list[list[str]], n
     return "\n".join(lines) + "\n"
 
 
-def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: str, label: str
-                     ) -> str:
+def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: str, label: str,
+                     randomisation: pd.DataFrame | None = None) -> str:
+    """`randomisation` (rows shaped like the hypotheses table's) goes after its hypothesis."""
+    if randomisation is not None:
+        parts = [hypotheses[hypotheses["hypothesis"] <= "H1"], randomisation[hypotheses.columns],
+                 hypotheses[hypotheses["hypothesis"] > "H1"]]
+        hypotheses = pd.concat(parts, ignore_index=True)
     rows = []
     for frame in (hypotheses, checks):
-        frame = pd.concat([frame[frame["primary"]], frame[~frame["primary"]]])
+        frame = (frame.assign(component=~frame["primary"].astype(bool))
+                 .sort_values(["hypothesis", "component"], kind="stable"))
         for row in frame.itertuples():
             first = escape(row.hypothesis) if row.primary else ""
             text = escape(row.label) if row.primary else r"\quad " + escape(row.label)
@@ -48,8 +54,10 @@ def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: st
     note = ("Primary quantities first, their components indented. H1: delta-method interval "
             "and p-value under state-clustered covariance, pooled over the imputations by "
             "Rubin's rules; every other row: percentile interval and two-sided p-value of a "
-            "state-clustered bootstrap across the imputations. N: state-votes (states) of the "
-            "primary model. The period row tests whether the 2024-2025 texts can be pooled "
+            "state-clustered bootstrap across the imputations; the randomisation row: two-sided "
+            "p-value of the observed AME against the tie permuted across states within UN "
+            "regional group, the model refitted on each draw (no interval). N: state-votes "
+            "(states) of the primary model. The period row tests whether the 2024-2025 texts can be pooled "
             "with 2022-2023.")
     return _table(caption, label, ["", "Quantity", "Estimate", "95\\% interval", "p",
                                    "N (states)"], rows, note, "llrrrr")

@@ -75,8 +75,9 @@ def hypotheses(inputs, params) -> Figure:
     table = pd.concat([pd.read_csv(inputs["hypotheses"]), pd.read_csv(inputs["period_check"])])
     table = table[table["quantity"] != "ame_bootstrap"]
     table = table[~table["quantity"].str.startswith("base_")]
-    return figures.hypothesis_quantities(table.sort_values("primary", ascending=False,
-                                                          kind="stable"))
+    table = table.assign(component=~table["primary"].astype(bool))
+    return figures.hypothesis_quantities(table.sort_values(["hypothesis", "component"],
+                                                           kind="stable"))
 
 
 def heterogeneity(inputs, params) -> Figure:
@@ -97,6 +98,14 @@ def over_time(inputs, params) -> Figure:
     return figures.abstention_over_time(panel.assign(tie_group=tie_group(panel)))
 
 
+def specification_curve(inputs, params) -> Figure:
+    """The choices are the columns between the estimand and the estimate (multiverse.COLUMNS)."""
+    table = pd.read_parquet(inputs["multiverse"])
+    columns = list(table.columns)
+    choices = columns[columns.index("estimand") + 1:columns.index("estimate")]
+    return figures.specification_curve(table, choices)
+
+
 BUILDERS = {
     "world_map": world_map,
     "vote_counts": vote_counts,
@@ -106,4 +115,5 @@ BUILDERS = {
     "heterogeneity": heterogeneity,
     "israel": israel,
     "over_time": over_time,
+    "specification_curve": specification_curve,
 }

@@ -576,3 +576,55 @@ def per_text_effects(effects: pd.DataFrame) -> Figure:
     axes[-1].xaxis.set_major_locator(mdates.YearLocator())
     axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     return fig
+
+
+@styled
+def specification_curve(table: pd.DataFrame, choices: Sequence[str]) -> Figure:
+    """Per estimand, the estimates of the ok specifications sorted, with 95 % intervals (dark
+    where p < 0.05), and below them the choice matrix: one row per value of each choice (in
+    the table's order), a tick where a specification makes it. Separated fits (an estimate
+    where the iterations stopped, possibly without bound) and failed ones are counted in the
+    title, not drawn.
+
+    `table`: estimand, the `choices` columns, estimate, ci_low, ci_high, p, status.
+    """
+    _require(table, ["estimand", *choices, "estimate", "ci_low", "ci_high", "p", "status"],
+             "specifications")
+    estimands = _in_order(table["estimand"])
+    fig = Figure(figsize=(FULL_WIDTH, 4.6 * len(estimands)), layout="constrained")
+    axes = fig.subplots(2 * len(estimands), 1, squeeze=False,
+                        height_ratios=[1.0, 2.0] * len(estimands))[:, 0]
+    for k, estimand in enumerate(estimands):
+        every = table[table["estimand"] == estimand]
+        rows = every[every["status"] == "ok"].sort_values("estimate", kind="stable")
+        rows = rows.reset_index(drop=True)
+        x = np.arange(len(rows))
+        significant = (rows["p"] < 0.05).to_numpy()
+        curve, matrix = axes[2 * k], axes[2 * k + 1]
+        curve.vlines(x, rows["ci_low"], rows["ci_high"], color=NO_DATA_COLOUR, linewidth=0.4)
+        for mask, colour, name in ((significant, FOCAL_COLOUR, "p < 0.05"),
+                                   (~significant, SERIES_COLOURS[0], "p \u2265 0.05")):
+            curve.scatter(x[mask], rows["estimate"][mask], s=2, color=colour, label=name,
+                          zorder=3)
+        curve.axhline(0, color="#777777", linewidth=0.6, linestyle=":")
+        curve.set_xlim(-1, len(rows))
+        curve.set_xticks([])
+        curve.set_ylabel("AME")
+        counts = every["status"].value_counts()
+        curve.set_title(f"{estimand}: {len(every)} specifications, {counts.get('ok', 0)} ok "
+                        f"(shown), {counts.get('separated', 0)} separated, "
+                        f"{counts.get('failed', 0)} failed", loc="left")
+        curve.legend(loc="upper left", fontsize=6, markerscale=2)
+        labels = []
+        for choice in choices:
+            for value in _in_order(every[choice]):
+                labels.append(f"{choice.replace('_', ' ')}: {label(str(value))}")
+                chosen = x[(rows[choice] == value).to_numpy()]
+                matrix.scatter(chosen, np.full(len(chosen), len(labels) - 1), marker="|", s=4,
+                               linewidths=0.4, color=FOCAL_COLOUR)
+        matrix.set_yticks(np.arange(len(labels)), labels, fontsize=4.5)
+        matrix.set_ylim(len(labels) - 0.5, -0.5)
+        matrix.set_xlim(-1, len(rows))
+        matrix.set_xticks([])
+        matrix.set_xlabel("Specifications, sorted by estimate")
+    return fig

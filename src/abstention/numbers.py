@@ -269,3 +269,22 @@ def _israel(table: pd.DataFrame) -> dict[str, object]:
             ordinal = ORDINALS[int(row.symbol.rsplit("/", 1)[1]) - 1]
             values[f"IsraelEs{ordinal}SponsorProb"] = percent(row.prob)
     return values
+
+
+def multiverse_numbers(summary: pd.DataFrame, randomisation: pd.DataFrame) -> dict[str, object]:
+    """The specification curve's counts and shares per estimand (Multiverse<H1|H2>...) and the
+    randomisation test of the H1 tie effect (Randomisation...)."""
+    values: dict[str, object] = {}
+    for row in summary.itertuples():
+        prefix = f"MultiverseH{ORDINALS[int(row.estimand.removeprefix('H')) - 1]}"
+        values.update({f"{prefix}Specs": row.specifications, f"{prefix}Ok": row.ok,
+                       f"{prefix}Separated": row.separated, f"{prefix}Failed": row.failed,
+                       f"{prefix}PositiveSignificant": percent(row.share_positive_significant),
+                       f"{prefix}NegativeSignificant": percent(row.share_negative_significant),
+                       f"{prefix}Median": fmt(row.median_estimate, 3)})
+    test = randomisation.iloc[0]
+    values.update({"RandomisationAme": fmt(test["observed_ame"], 3),
+                   "RandomisationP": p_value(test["p"]),
+                   "RandomisationDraws": int(test["draws"]),
+                   "RandomisationDropped": int(test["dropped"])})
+    return values

@@ -64,3 +64,38 @@ def check_entries(entries: dict, specs: dict[str, dict], tie: str) -> None:
             if pair not in specs[entry["model"]]["covariates"]:
                 raise DataError(where, "by", f"a model with the interaction {pair!r}",
                                 specs[entry["model"]]["covariates"])
+
+
+def chunk_range(chunk: int | str, replicates: int, chunks: int) -> list[int]:
+    """Numbers [first, stop) of one chunk of replicates, permutations or specifications: equal
+    shares, the last takes the rest."""
+    size = -(-replicates // chunks)
+    first = int(chunk) * size
+    return [min(replicates, first), min(replicates, first + size)]
+
+
+def check_multiverse(settings: dict, known: set[str]) -> None:
+    """Variables the config names nowhere else and unknown estimators stop the workflow at
+    start-up; the chunk job checks the variables again against the panel's columns."""
+    where = "config multiverse"
+    for key in ("ties", "controls", "categorical"):
+        unknown = sorted(set(settings[key]) - known)
+        if unknown:
+            raise DataError(where, key, "variables of config covariate_sets or models", unknown)
+    unknown = sorted(set(settings["alignments"]) - known - {"none"})
+    if unknown:
+        raise DataError(where, "alignments", "'none' or variables of config covariate_sets",
+                        unknown)
+    unknown = sorted(set(settings["estimators"]) - set(BINARY_ESTIMATORS))
+    if unknown:
+        raise DataError(where, "estimators", f"binary estimators {BINARY_ESTIMATORS}", unknown)
+
+
+def config_variables(config: dict) -> set[str]:
+    """Every variable config names in a covariate set or a model."""
+    names = {v for values in config["covariate_sets"].values() for v in values}
+    for spec in [config["model_defaults"], *config["models"].values()]:
+        for key in ("covariates", "add_covariates", "categorical"):
+            if isinstance(spec.get(key), list):
+                names.update(spec[key])
+    return names

@@ -35,8 +35,11 @@ def build_table(name: str, entry: dict, inputs, titles: dict[str, str]) -> str:
         tally = pd.read_csv(inputs.tally, keep_default_na=False)
         return tally_summary_table(tally, caption, label)
     if kind == "hypotheses":
+        randomisation = (pd.read_csv(inputs.randomisation)
+                         if "randomisation" in entry.get("inputs", [])
+                         else None)
         return hypotheses_table(pd.read_csv(inputs.hypotheses), pd.read_csv(inputs.period_check),
-                                caption, label)
+                                caption, label, randomisation)
     if kind == "heterogeneity":
         return heterogeneity_table(pd.read_csv(inputs.heterogeneity), caption, label)
     if kind == "sensitivity":

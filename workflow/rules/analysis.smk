@@ -244,3 +244,97 @@ rule predictions:
         mem_mb=2000,
     script:
         "../scripts/predict_states.py"
+
+
+rule multiverse_chunk:
+    input:
+        panel="results/analysis/panel.parquet",
+        imputations="results/analysis/imputations.parquet",
+        code=package("multiverse", "hypotheses", "resampling", "models", "specs", "estimators",
+                     "imputation", "panel"),
+    output:
+        "results/multiverse/chunk_{chunk}.parquet",
+    wildcard_constraints:
+        chunk=r"\d+",
+    params:
+        settings={**MULTIVERSE, "exclude_states": config["model_defaults"]["exclude_states"]},
+        texts=config["text_sets"][MULTIVERSE["texts"]],
+        chunks=MULTIVERSE["chunks"],
+    log:
+        "results/logs/multiverse/{chunk}.log",
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    script:
+        "../scripts/multiverse_chunk.py"
+
+
+rule multiverse:
+    input:
+        chunks=expand("results/multiverse/chunk_{chunk}.parquet",
+                      chunk=range(MULTIVERSE["chunks"])),
+        code=package("multiverse"),
+    output:
+        specifications="results/multiverse/specifications.parquet",
+        summary="results/multiverse/summary.csv",
+    log:
+        "results/logs/multiverse/gather.log",
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+    script:
+        "../scripts/gather_multiverse.py"
+
+
+rule randomisation_chunk:
+    input:
+        panel="results/analysis/panel.parquet",
+        imputations="results/analysis/imputations.parquet",
+        code=package("multiverse", "hypotheses", "resampling", "models", "specs", "estimators",
+                     "panel"),
+    output:
+        "results/resampling/randomisation_{chunk}.parquet",
+    wildcard_constraints:
+        chunk=r"\d+",
+    params:
+        spec=model_spec(RANDOMISATION["model"]),
+        tie=config["hypotheses"]["tie"],
+        seed=RANDOMISATION["seed"],
+        draws=lambda w: chunk_range(w.chunk, RANDOMISATION["permutations"],
+                                    RANDOMISATION["chunks"]),
+    log:
+        "results/logs/randomisation/{chunk}.log",
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    script:
+        "../scripts/randomisation_chunk.py"
+
+
+rule randomisation:
+    input:
+        panel="results/analysis/panel.parquet",
+        imputations="results/analysis/imputations.parquet",
+        draws=expand("results/resampling/randomisation_{chunk}.parquet",
+                     chunk=range(RANDOMISATION["chunks"])),
+        code=package("multiverse", "hypotheses", "resampling", "estimators", "panel"),
+    output:
+        "results/resampling/randomisation.csv",
+    params:
+        spec=model_spec(RANDOMISATION["model"]),
+        tie=config["hypotheses"]["tie"],
+    log:
+        "results/logs/randomisation/gather.log",
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+    script:
+        "../scripts/gather_randomisation.py"

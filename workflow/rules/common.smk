@@ -31,17 +31,20 @@ HYPOTHESIS_MODELS = sorted(
     {e[key] for e in HYPOTHESIS_ENTRIES.values() for key in ("model", "compare_to") if key in e}
 )
 BOOTSTRAP = config["hypotheses"]["bootstrap"]
+MULTIVERSE = config["multiverse"]
+RANDOMISATION = config["randomisation"]
 
 
 def check_config():
     """Cross-references the schema cannot express, checked before any job runs."""
-    from abstention.specs import check_entries
+    from abstention.specs import check_entries, check_multiverse, config_variables
 
     specs = {name: model_spec(name) for name in MODELS}
     check_entries(HYPOTHESIS_ENTRIES, specs, config["hypotheses"]["tie"])
+    check_multiverse(MULTIVERSE, config_variables(config))
     named = [config["main_model"], config["cross_section_model"], config["lpm_model"],
              config["cosponsor_model"], config["validation"]["model"],
-             config["heterogeneity"]["model"]]
+             config["heterogeneity"]["model"], RANDOMISATION["model"]]
     named += [m for kind in ("figures", "tables") for entry in config[kind]["registry"].values()
               for m in entry.get("models", [])]
     unknown = sorted(set(named) - set(MODELS))
@@ -55,10 +58,9 @@ check_config()
 
 
 def chunk_range(chunk, replicates, chunks):
-    """Replicate numbers [first, stop) of one chunk: equal shares, the last takes the rest."""
-    size = -(-replicates // chunks)
-    first = int(chunk) * size
-    return [first, min(replicates, first + size)]
+    from abstention.specs import chunk_range as share
+
+    return share(chunk, replicates, chunks)
 
 
 def figure_rule_output(name):

@@ -20,6 +20,8 @@ NAMED_FILES = {
     "israel": "results/models/israel_cosponsorship.csv",
     "validation": "results/models/validation_differences.csv",
     "tally": "results/data/tally_report.csv",
+    "multiverse": "results/multiverse/specifications.parquet",
+    "randomisation": "results/resampling/randomisation.csv",
 }
 
 
@@ -109,6 +111,8 @@ rule numbers:
         overlap="results/data/source_overlap.csv",
         resolutions="results/data/resolutions.parquet",
         partial_sponsors="data/hand/s_2022_155_sponsors_partial.csv",
+        multiverse="results/multiverse/summary.csv",
+        randomisation="results/resampling/randomisation.csv",
         code=package("numbers"),
     output:
         "results/paper/numbers.tex",

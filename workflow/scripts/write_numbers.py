@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.numbers import collect, design_numbers, macro_file
+from abstention.numbers import collect, design_numbers, macro_file, multiverse_numbers
 
 with step_log(snakemake.log[0], "numbers") as log:
     given, params = snakemake.input, snakemake.params
@@ -24,5 +24,7 @@ with step_log(snakemake.log[0], "numbers") as log:
     values = collect(pd.read_parquet(given.panel), models, results, params.reported)
     values.update(design_numbers(pd.read_parquet(given.resolutions), params.settings,
                                  pd.read_csv(given.partial_sponsors)))
+    values.update(multiverse_numbers(pd.read_csv(given.multiverse),
+                                     pd.read_csv(given.randomisation)))
     Path(snakemake.output[0]).write_text(macro_file(values), encoding="utf-8")
     log.info("%d macros", len(values))

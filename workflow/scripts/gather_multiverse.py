@@ -1,0 +1,13 @@
+import pandas as pd
+
+from abstention.logs import step_log
+from abstention.multiverse import summarise
+from abstention.tables_io import write_table
+
+with step_log(snakemake.log[0], "multiverse") as log:
+    table = pd.concat([pd.read_parquet(path) for path in snakemake.input.chunks],
+                      ignore_index=True)
+    write_table(table, snakemake.output.specifications)
+    summary = summarise(table)
+    write_table(summary, snakemake.output.summary)
+    log.info("%d specifications\n%s", len(table), summary.to_string(index=False))
