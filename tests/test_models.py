@@ -13,8 +13,8 @@ import yaml
 
 from abstention.errors import DataError
 from abstention.models import fit_spec, model_sample
-from abstention.specs import resolve_spec
 from abstention.panel import derive_outcomes
+from abstention.specs import resolve_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())

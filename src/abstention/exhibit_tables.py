@@ -57,8 +57,8 @@ def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: st
             "state-clustered bootstrap across the imputations; the randomisation row: two-sided "
             "p-value of the observed AME against the tie permuted across states within UN "
             "regional group, the model refitted on each draw (no interval). N: state-votes "
-            "(states) of the primary model. The period row tests whether the 2024-2025 texts can be pooled "
-            "with 2022-2023.")
+            "(states) of the primary model. The period row tests whether the 2024-2025 texts "
+            "can be pooled with 2022-2023.")
     return _table(caption, label, ["", "Quantity", "Estimate", "95\\% interval", "p",
                                    "N (states)"], rows, note, "llrrrr")
 
