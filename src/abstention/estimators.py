@@ -430,12 +430,14 @@ def logit_point(
     return beta, False
 
 
-def firth_point(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Firth's penalised likelihood logit, estimate only (no profile intervals or tests)."""
+def firth_point(
+    X: np.ndarray, y: np.ndarray, start: np.ndarray | None = None
+) -> tuple[np.ndarray, bool]:
+    """Firth's penalised likelihood logit, estimate only (no profile intervals or tests).
+    ``start`` (e.g. the full-sample estimate when refitting a resample) saves iterations."""
     X = np.asarray(X, dtype=float)
-    beta, _, converged = _firth_newton(
-        X, np.asarray(y, dtype=float), np.zeros(X.shape[1]), np.arange(X.shape[1])
-    )
+    beta = np.zeros(X.shape[1]) if start is None else np.asarray(start, dtype=float)
+    beta, _, converged = _firth_newton(X, np.asarray(y, dtype=float), beta, np.arange(X.shape[1]))
     return beta, converged
 
 
