@@ -3,10 +3,10 @@ rule features:
         countries="results/data/countries.parquet",
         votes="results/data/votes.parquet",
         resolutions="results/data/resolutions.parquet",
-        raw=RAW_FILES,
-        hand="data/hand/security_ties_2022.csv",
-        code=package("features", "votes", "tables_io", "countries", "errors")
-        + glob_package("readers"),
+        checked=raw_checks_of(FEATURE_RAW_FILES),
+        raw=FEATURE_RAW_FILES,
+        hand=f"data/hand/{HAND_FILE}",
+        code=script_code("build_features"),
     output:
         features="results/data/features.parquet",
         features_csv="results/data/features.csv",
@@ -33,7 +33,7 @@ rule panel:
         sponsorships="results/data/sponsorships.parquet",
         countries="results/data/countries.parquet",
         features="results/data/features.parquet",
-        code=package("panel", "tables_io"),
+        code=script_code("build_panel"),
     output:
         panel="results/analysis/panel.parquet",
         panel_csv="results/analysis/panel.csv",
@@ -56,7 +56,7 @@ rule imputations:
     input:
         features="results/data/features.parquet",
         panel="results/analysis/panel.parquet",
-        code=package("imputed_covariates", "imputation", "tables_io"),
+        code=script_code("impute_covariates"),
     output:
         "results/analysis/imputations.parquet",
     params:
@@ -78,8 +78,7 @@ rule models:
         panel="results/analysis/panel.parquet",
         placebo="results/analysis/placebo_panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("models", "specs", "estimators", "imputation", "panel", "tables_io",
-                     "errors"),
+        code=script_code("fit_models"),
     output:
         fits=expand("results/models/{name}/fit.json", name=MODELS),
         coefficients=expand("results/models/{name}/coefficients.csv", name=MODELS),
@@ -102,7 +101,7 @@ rule bootstrap:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("hypotheses", "resampling", "models", "specs", "estimators", "panel"),
+        code=script_code("bootstrap_hypotheses"),
     output:
         "results/resampling/bootstrap_{chunk}.parquet",
     params:
@@ -130,7 +129,7 @@ rule hypotheses:
                      chunk=range(BOOTSTRAP["chunks"])),
         fits=expand("results/models/{name}/fit.json", name=HYPOTHESIS_MODELS),
         margins=expand("results/models/{name}/margins.csv", name=HYPOTHESIS_MODELS),
-        code=package("hypotheses", "resampling", "models", "specs", "estimators", "panel"),
+        code=script_code("summarise_hypotheses"),
     output:
         hypotheses="results/models/hypotheses.csv",
         checks="results/models/period_check.csv",
@@ -155,7 +154,7 @@ rule heterogeneity:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("heterogeneity", "models", "specs", "estimators", "imputation", "panel"),
+        code=script_code("estimate_heterogeneity"),
     output:
         "results/models/heterogeneity.csv",
     params:
@@ -176,7 +175,7 @@ rule sensitivity:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("confounding", "sensitivity", "estimators", "panel"),
+        code=script_code("analyse_sensitivity"),
     output:
         "results/models/sensitivity.csv",
     params:
@@ -198,7 +197,7 @@ rule validation:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("validation", "models", "specs", "estimators", "resampling"),
+        code=script_code("validate_models"),
     output:
         scores="results/models/validation.csv",
         differences="results/models/validation_differences.csv",
@@ -224,7 +223,7 @@ rule predictions:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("models", "specs", "estimators", "panel"),
+        code=script_code("predict_states"),
     output:
         predictions="results/models/predictions.csv",
         israel="results/models/israel_cosponsorship.csv",

@@ -1,20 +1,39 @@
 from pathlib import Path
 
-
-def package(*modules):
-    """The package modules a rule's script relies on, so editing one reruns that rule."""
-    return [f"src/abstention/{m}.py" for m in modules]
-
-
-RAW_FILES = sorted(
-    str(p)
-    for p in Path("data/raw").rglob("*")
-    if p.is_file() and p.name not in {"SHA256SUMS", "README.md"}
-)
+from abstention.code_deps import import_closure
+from abstention.checksums import read_sums
+from abstention.feature_sources import HAND_FILE, RAW_FILES as FEATURE_SOURCES
 
 
-def glob_package(folder):
-    return sorted(str(p) for p in Path("src/abstention", folder).glob("*.py"))
+def script_code(script):
+    """The package files a rule's script imports, directly or not: editing one reruns the rule."""
+    return import_closure(Path("workflow/scripts", f"{script}.py"), "src")
+
+
+def raw_sums_by_source(sums_file):
+    """Each raw source folder's checksums, so a changed file reruns only its own folder's check."""
+    by_source = {}
+    for name, checksum in read_sums(sums_file).items():
+        by_source.setdefault(name.split("/")[0], {})[name] = checksum
+    return by_source
+
+
+RAW_SUMS = raw_sums_by_source("data/raw/SHA256SUMS")
+
+
+def raw_checks(*sources):
+    """The checksum checks a rule waits for: one per raw source folder it reads."""
+    return [f"results/checks/raw/{source}.txt" for source in sources]
+
+
+def raw_checks_of(paths):
+    """The checksum checks of the raw source folders among `paths`."""
+    folders = {Path(p).relative_to("data/raw").parts[0] for p in paths
+               if Path(p).is_relative_to("data/raw")}
+    return raw_checks(*sorted(folders))
+
+
+FEATURE_RAW_FILES = sorted(f"data/raw/{relative}" for relative in FEATURE_SOURCES.values())
 
 
 def model_spec(name, **overrides):

@@ -1,8 +1,7 @@
 from abstention.paper_check import referenced_files
 
-FIGURE_CODE = package("figure_builders", "figures", "style", "labels", "projection",
-                      "map_layers", "readers/natural_earth", "readers/cow")
-TABLE_CODE = package("table_builders", "tables", "labels")
+FIGURE_CODE = script_code("draw_figure")
+TABLE_CODE = script_code("write_latex_table")
 FIGURES = sorted(config["figures"]["registry"])
 TABLES = sorted(config["tables"]["registry"])
 
@@ -31,7 +30,8 @@ def exhibit_inputs(entry, code):
         files["coefficients"] = [f"results/models/{m}/coefficients.csv" for m in models]
         files["margins"] = [f"results/models/{m}/margins.csv" for m in models]
         files["fits"] = [f"results/models/{m}/fit.json" for m in models]
-    return {**files, "code": code}
+    checked = raw_checks_of(p for p in files.values() if isinstance(p, str))
+    return {**files, "checked": checked, "code": code}
 
 
 rule figure:
@@ -111,7 +111,7 @@ rule numbers:
         overlap="results/data/source_overlap.csv",
         resolutions="results/data/resolutions.parquet",
         partial_sponsors="data/hand/s_2022_155_sponsors_partial.csv",
-        code=package("numbers"),
+        code=script_code("write_numbers"),
     output:
         "results/paper/numbers.tex",
     params:
@@ -136,7 +136,7 @@ rule paper:
         main="paper/main.tex",
         bib="paper/references.bib",
         included=referenced_files(Path("paper/main.tex")),
-        check=package("paper_check"),
+        check=script_code("build_paper"),
     output:
         "results/paper/paper.pdf",
     params:
