@@ -13,8 +13,6 @@ rule features:
         codebook="results/data/codebook.csv",
         codebook_tex="results/tables/codebook.tex",
         missing="results/data/features_missing.csv",
-    params:
-        settings=config["features"],
     log:
         "results/logs/features.log",
     conda:
@@ -22,6 +20,8 @@ rule features:
     threads: 1
     resources:
         mem_mb=4000,
+    params:
+        settings=config["features"],
     script:
         "../scripts/build_features.py"
 
@@ -38,9 +38,6 @@ rule panel:
         panel="results/analysis/panel.parquet",
         panel_csv="results/analysis/panel.csv",
         placebo="results/analysis/placebo_panel.parquet",
-    params:
-        panel=config["panel"],
-        placebo=config["placebo"],
     log:
         "results/logs/panel.log",
     conda:
@@ -48,6 +45,9 @@ rule panel:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        panel=config["panel"],
+        placebo=config["placebo"],
     script:
         "../scripts/build_panel.py"
 
@@ -59,9 +59,6 @@ rule imputations:
         code=script_code("impute_covariates"),
     output:
         "results/analysis/imputations.parquet",
-    params:
-        settings=config["imputation"],
-        outcome_texts=config["text_sets"][config["imputation"]["outcome_texts"]],
     log:
         "results/logs/imputations.log",
     conda:
@@ -69,6 +66,9 @@ rule imputations:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        settings=config["imputation"],
+        outcome_texts=config["text_sets"][config["imputation"]["outcome_texts"]],
     script:
         "../scripts/impute_covariates.py"
 
@@ -84,8 +84,6 @@ rule models:
         coefficients=expand("results/models/{name}/coefficients.csv", name=MODELS),
         margins=expand("results/models/{name}/margins.csv", name=MODELS),
         designs=expand("results/models/{name}/design.parquet", name=MODELS),
-    params:
-        specs=[model_spec(name) for name in MODELS],
     log:
         "results/logs/models.log",
     conda:
@@ -93,6 +91,8 @@ rule models:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        specs=[model_spec(name) for name in MODELS],
     script:
         "../scripts/fit_models.py"
 
@@ -104,12 +104,6 @@ rule bootstrap:
         code=script_code("bootstrap_hypotheses"),
     output:
         "results/resampling/bootstrap_{chunk}.parquet",
-    params:
-        specs={name: model_spec(name) for name in HYPOTHESIS_MODELS},
-        entries=HYPOTHESIS_ENTRIES,
-        tie=config["hypotheses"]["tie"],
-        seed=BOOTSTRAP["seed"],
-        replicates=lambda w: chunk_range(w.chunk, BOOTSTRAP["replicates"], BOOTSTRAP["chunks"]),
     log:
         "results/logs/bootstrap/{chunk}.log",
     conda:
@@ -117,6 +111,12 @@ rule bootstrap:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        specs={name: model_spec(name) for name in HYPOTHESIS_MODELS},
+        entries=HYPOTHESIS_ENTRIES,
+        tie=config["hypotheses"]["tie"],
+        seed=BOOTSTRAP["seed"],
+        replicates=lambda w: chunk_range(w.chunk, BOOTSTRAP["replicates"], BOOTSTRAP["chunks"]),
     script:
         "../scripts/bootstrap_hypotheses.py"
 
@@ -125,20 +125,15 @@ rule hypotheses:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        draws=expand("results/resampling/bootstrap_{chunk}.parquet",
-                     chunk=range(BOOTSTRAP["chunks"])),
+        draws=expand(
+            "results/resampling/bootstrap_{chunk}.parquet", chunk=range(BOOTSTRAP["chunks"])
+        ),
         fits=expand("results/models/{name}/fit.json", name=HYPOTHESIS_MODELS),
         margins=expand("results/models/{name}/margins.csv", name=HYPOTHESIS_MODELS),
         code=script_code("summarise_hypotheses"),
     output:
         hypotheses="results/models/hypotheses.csv",
         checks="results/models/period_check.csv",
-    params:
-        models=HYPOTHESIS_MODELS,
-        specs={name: model_spec(name) for name in HYPOTHESIS_MODELS},
-        entries=config["hypotheses"]["entries"],
-        checks=config["hypotheses"]["checks"],
-        tie=config["hypotheses"]["tie"],
     log:
         "results/logs/hypotheses.log",
     conda:
@@ -146,6 +141,12 @@ rule hypotheses:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        models=HYPOTHESIS_MODELS,
+        specs={name: model_spec(name) for name in HYPOTHESIS_MODELS},
+        entries=config["hypotheses"]["entries"],
+        checks=config["hypotheses"]["checks"],
+        tie=config["hypotheses"]["tie"],
     script:
         "../scripts/summarise_hypotheses.py"
 
@@ -157,9 +158,6 @@ rule heterogeneity:
         code=script_code("estimate_heterogeneity"),
     output:
         "results/models/heterogeneity.csv",
-    params:
-        spec=model_spec(config["heterogeneity"]["model"]),
-        terms=config["heterogeneity"]["terms"],
     log:
         "results/logs/heterogeneity.log",
     conda:
@@ -167,6 +165,9 @@ rule heterogeneity:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        spec=model_spec(config["heterogeneity"]["model"]),
+        terms=config["heterogeneity"]["terms"],
     script:
         "../scripts/estimate_heterogeneity.py"
 
@@ -178,10 +179,6 @@ rule sensitivity:
         code=script_code("analyse_sensitivity"),
     output:
         "results/models/sensitivity.csv",
-    params:
-        settings=config["sensitivity"],
-        texts=config["text_sets"][config["sensitivity"]["texts"]],
-        spec=model_spec(config["main_model"]),
     log:
         "results/logs/sensitivity.log",
     conda:
@@ -189,6 +186,10 @@ rule sensitivity:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        settings=config["sensitivity"],
+        texts=config["text_sets"][config["sensitivity"]["texts"]],
+        spec=model_spec(config["main_model"]),
     script:
         "../scripts/analyse_sensitivity.py"
 
@@ -201,13 +202,6 @@ rule validation:
     output:
         scores="results/models/validation.csv",
         differences="results/models/validation_differences.csv",
-    params:
-        spec=model_spec(config["validation"]["model"]),
-        baselines={
-            name: model_spec(config["validation"]["model"], **change)
-            for name, change in config["validation"]["baselines"].items()
-        },
-        settings=config["validation"],
     log:
         "results/logs/validation.log",
     conda:
@@ -215,6 +209,13 @@ rule validation:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        spec=model_spec(config["validation"]["model"]),
+        baselines={
+            name: model_spec(config["validation"]["model"], **change)
+            for name, change in config["validation"]["baselines"].items()
+        },
+        settings=config["validation"],
     script:
         "../scripts/validate_models.py"
 
@@ -227,11 +228,6 @@ rule predictions:
     output:
         predictions="results/models/predictions.csv",
         israel="results/models/israel_cosponsorship.csv",
-    params:
-        specs=[model_spec(config["main_model"]), model_spec(config["cross_section_model"])],
-        cosponsor_spec=model_spec(config["cosponsor_model"]),
-        yes_voter_spec=model_spec("h2_cosponsor"),
-        states=config["prediction_states"],
     log:
         "results/logs/predictions.log",
     conda:
@@ -239,5 +235,10 @@ rule predictions:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        specs=[model_spec(config["main_model"]), model_spec(config["cross_section_model"])],
+        cosponsor_spec=model_spec(config["cosponsor_model"]),
+        yes_voter_spec=model_spec("h2_cosponsor"),
+        states=config["prediction_states"],
     script:
         "../scripts/predict_states.py"

@@ -4,17 +4,17 @@ rule raw_checksums:
         code=script_code("verify_checksums"),
     output:
         "results/checks/raw/{source}.txt",
-    wildcard_constraints:
-        source="|".join(RAW_SUMS),
-    params:
-        expected=lambda w: RAW_SUMS[w.source],
     log:
         "results/logs/raw_checksums/{source}.log",
+    wildcard_constraints:
+        source="|".join(RAW_SUMS),
     conda:
         "../envs/analysis.yaml"
     threads: 1
     resources:
         mem_mb=500,
+    params:
+        expected=lambda w: RAW_SUMS[w.source],
     script:
         "../scripts/verify_checksums.py"
 
@@ -22,7 +22,10 @@ rule raw_checksums:
 rule un_tables:
     input:
         checked=raw_checks(
-            "un_ga_resolutions", "un_sc_resolutions", "unga_2025_extract", "voeten_unvotes",
+            "un_ga_resolutions",
+            "un_sc_resolutions",
+            "unga_2025_extract",
+            "voeten_unvotes",
             "countrycode",
         ),
         ga=sorted(Path("data/raw/un_ga_resolutions").glob("*.json")),
@@ -51,9 +54,6 @@ rule un_tables:
         listing_report="results/data/listing_report.csv",
         sponsor_entries_skipped="results/data/sponsor_entries_skipped.csv",
         article19_report="results/data/article19_report.csv",
-    params:
-        settings={k: config[k] for k in ("votes", "regional_groups", "ukraine_russia",
-                                         "article19")},
     log:
         "results/logs/un_tables.log",
     conda:
@@ -61,5 +61,7 @@ rule un_tables:
     threads: 1
     resources:
         mem_mb=4000,
+    params:
+        settings={k: config[k] for k in ("votes", "regional_groups", "ukraine_russia", "article19")},
     script:
         "../scripts/build_un_tables.py"
