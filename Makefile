@@ -26,6 +26,7 @@ report: setup
 
 test: setup tex
 	$(BIN)/ruff check src tests workflow
+	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 	$(BIN)/pytest
 

@@ -24,3 +24,4 @@ rule all:
         rules.figures.input,
         expand("results/tables/{table}.tex", table=TABLES),
         "results/models/predictions.csv",
+        raw_checks(*RAW_SUMS),

@@ -34,7 +34,7 @@ def write_sums(raw: Path) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for part in ("Snakefile", "workflow", "config", "data/hand"):
+    for part in ("Snakefile", "workflow", "config", "paper", "data/hand"):
         source = ROOT / part
         copy = shutil.copytree if source.is_dir() else shutil.copy
         (tmp_path / part).parent.mkdir(parents=True, exist_ok=True)

@@ -16,21 +16,32 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify_checksums(sums_file: str | Path) -> list[str]:
-    """Check every file listed in a `sha256sum` file, relative to that file's folder."""
+def read_sums(sums_file: str | Path) -> dict[str, str]:
+    """The checksums of a `sha256sum` file by path relative to its folder (no leading './')."""
     sums_file = Path(sums_file)
-    checked = []
+    sums = {}
     for number, line in enumerate(sums_file.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         expected, _, name = line.partition("  ")
         if len(expected) != 64 or not name:
             raise DataError(sums_file, f"line {number}", "'<sha256>  <path>'", line)
-        path = sums_file.parent / name
+        sums[name.removeprefix("./")] = expected
+    return sums
+
+
+def verify_sums(expected: dict[str, str], root: str | Path) -> list[str]:
+    """Check each file under `root` against its expected checksum; the names checked."""
+    for name, checksum in expected.items():
+        path = Path(root) / name
         if not path.is_file():
-            raise DataError(path, "file", f"a file with checksum {expected}", "no such file")
+            raise DataError(path, "file", f"a file with checksum {checksum}", "no such file")
         found = sha256(path)
-        if found != expected:
-            raise DataError(path, "sha256", expected, found)
-        checked.append(name)
-    return checked
+        if found != checksum:
+            raise DataError(path, "sha256", checksum, found)
+    return list(expected)
+
+
+def verify_checksums(sums_file: str | Path) -> list[str]:
+    """Check every file listed in a `sha256sum` file, relative to that file's folder."""
+    return verify_sums(read_sums(sums_file), Path(sums_file).parent)

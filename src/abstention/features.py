@@ -48,6 +48,7 @@ import pandas as pd
 
 from abstention.countries import CountryMapper, country_mapper
 from abstention.errors import DataError
+from abstention.feature_sources import HAND_FILE, RAW_FILES
 from abstention.readers.atop import read_atop
 from abstention.readers.cepii import read_cepii_distances
 from abstention.readers.common import require_columns, require_unique
@@ -82,23 +83,6 @@ DEFAULT_PARAMS = {
     "ideal_year": 2021,
 }
 
-RAW_FILES = {
-    "codelist": "countrycode/codelist.rda",
-    "sipri": "sipri_arms/trade_register.csv",
-    "atop": "atop/atop_alliance.rda",
-    "cow_capitals": "cow/cow_capitals.rda",
-    "freedom_house": "freedom_house/All_data_FIW_2013-2024.xlsx",
-    "polity": "polity5/p5v2018.csv",
-    "wdi_gdp": "wdi/gdp_current_usd.csv",
-    "wdi_population": "wdi/population.csv",
-    "cepii": "cepii_geodist/dist_cepii.csv",
-    "trade_russia": "russia_trade_dots/rf_exports_2023.xlsx",
-    "trade_world": "russia_trade_dots/tot_exports_2023.xlsx",
-    "exercises": "russia_exercises/joint_military_exercises_involving_russia.csv",
-    "dcad": "dcad/DCAD-v1.0-main.csv",
-    "idealpoints": "voeten_idealpoints/IdealpointsJuly2025.dta",
-}
-HAND_FILE = "security_ties_2022.csv"
 
 HAND_VARIABLES = (
     "csto_member",

@@ -17,6 +17,9 @@ FILE_COMMAND = re.compile(r"\\(includegraphics|input)(?:\[[^\]]*\])?\{([^}]+)\}"
 CITATION = re.compile(r"\\cite[tp]?\*?(?:\[[^\]]*\])?\{([^}]+)\}")
 BIB_KEY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
 LOG_PROBLEM = re.compile(r"(Citation|Reference) `([^']+)' on page \d+ undefined")
+# pdfTeX derives the trailer /ID from the output's path and records each included PDF's path
+# (PTEX.FileName), so the same sources built in two folders would give different bytes.
+FOLDER_FREE_PDF = r"\pdftrailerid{}\pdfsuppressptexinfo=-1"
 
 
 def referenced_files(main: Path) -> list[str]:
@@ -49,7 +52,8 @@ def check_sources(main: Path, numbers: Path, bib: Path, root: Path) -> None:
 
 
 def build_pdf(main: Path, bib: Path, output: Path, root: Path, source_date_epoch: int) -> str:
-    """latexmk without shell escape and with a fixed date, so the same inputs give the same PDF."""
+    """latexmk without shell escape, with a fixed date and no folder names in the output, so the
+    same inputs give the same PDF wherever they are built."""
     build = output.parent / "build"
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
@@ -57,7 +61,7 @@ def build_pdf(main: Path, bib: Path, output: Path, root: Path, source_date_epoch
            "TEXINPUTS": f"{root}:", "BIBINPUTS": f"{bib.parent.resolve()}:"}
     result = subprocess.run(
         ["latexmk", "-pdf", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
-         f"-output-directory={build}", str(main)],
+         f"-usepretex={FOLDER_FREE_PDF}", f"-output-directory={build}", str(main)],
         cwd=root, env=env, capture_output=True, text=True,
     )
     log_path = build / f"{main.stem}.log"

@@ -3,18 +3,16 @@ rule features:
         countries="results/data/countries.parquet",
         votes="results/data/votes.parquet",
         resolutions="results/data/resolutions.parquet",
-        raw=RAW_FILES,
-        hand="data/hand/security_ties_2022.csv",
-        code=package("features", "votes", "tables_io", "countries", "errors")
-        + glob_package("readers"),
+        checked=raw_checks_of(FEATURE_RAW_FILES),
+        raw=FEATURE_RAW_FILES,
+        hand=f"data/hand/{HAND_FILE}",
+        code=script_code("build_features"),
     output:
         features="results/data/features.parquet",
         features_csv="results/data/features.csv",
         codebook="results/data/codebook.csv",
         codebook_tex="results/tables/codebook.tex",
         missing="results/data/features_missing.csv",
-    params:
-        settings=config["features"],
     log:
         "results/logs/features.log",
     conda:
@@ -22,6 +20,8 @@ rule features:
     threads: 1
     resources:
         mem_mb=4000,
+    params:
+        settings=config["features"],
     script:
         "../scripts/build_features.py"
 
@@ -33,14 +33,11 @@ rule panel:
         sponsorships="results/data/sponsorships.parquet",
         countries="results/data/countries.parquet",
         features="results/data/features.parquet",
-        code=package("panel", "tables_io"),
+        code=script_code("build_panel"),
     output:
         panel="results/analysis/panel.parquet",
         panel_csv="results/analysis/panel.csv",
         placebo="results/analysis/placebo_panel.parquet",
-    params:
-        panel=config["panel"],
-        placebo=config["placebo"],
     log:
         "results/logs/panel.log",
     conda:
@@ -48,6 +45,9 @@ rule panel:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        panel=config["panel"],
+        placebo=config["placebo"],
     script:
         "../scripts/build_panel.py"
 
@@ -56,12 +56,9 @@ rule imputations:
     input:
         features="results/data/features.parquet",
         panel="results/analysis/panel.parquet",
-        code=package("imputed_covariates", "imputation", "tables_io"),
+        code=script_code("impute_covariates"),
     output:
         "results/analysis/imputations.parquet",
-    params:
-        settings=config["imputation"],
-        outcome_texts=config["text_sets"][config["imputation"]["outcome_texts"]],
     log:
         "results/logs/imputations.log",
     conda:
@@ -69,6 +66,9 @@ rule imputations:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        settings=config["imputation"],
+        outcome_texts=config["text_sets"][config["imputation"]["outcome_texts"]],
     script:
         "../scripts/impute_covariates.py"
 
@@ -78,15 +78,12 @@ rule models:
         panel="results/analysis/panel.parquet",
         placebo="results/analysis/placebo_panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("models", "specs", "estimators", "imputation", "panel", "tables_io",
-                     "errors"),
+        code=script_code("fit_models"),
     output:
         fits=expand("results/models/{name}/fit.json", name=MODELS),
         coefficients=expand("results/models/{name}/coefficients.csv", name=MODELS),
         margins=expand("results/models/{name}/margins.csv", name=MODELS),
         designs=expand("results/models/{name}/design.parquet", name=MODELS),
-    params:
-        specs=[model_spec(name) for name in MODELS],
     log:
         "results/logs/models.log",
     conda:
@@ -94,6 +91,8 @@ rule models:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        specs=[model_spec(name) for name in MODELS],
     script:
         "../scripts/fit_models.py"
 
@@ -102,15 +101,9 @@ rule bootstrap:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("hypotheses", "resampling", "models", "specs", "estimators", "panel"),
+        code=script_code("bootstrap_hypotheses"),
     output:
         "results/resampling/bootstrap_{chunk}.parquet",
-    params:
-        specs={name: model_spec(name) for name in HYPOTHESIS_MODELS},
-        entries=HYPOTHESIS_ENTRIES,
-        tie=config["hypotheses"]["tie"],
-        seed=BOOTSTRAP["seed"],
-        replicates=lambda w: chunk_range(w.chunk, BOOTSTRAP["replicates"], BOOTSTRAP["chunks"]),
     log:
         "results/logs/bootstrap/{chunk}.log",
     conda:
@@ -118,6 +111,12 @@ rule bootstrap:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        specs={name: model_spec(name) for name in HYPOTHESIS_MODELS},
+        entries=HYPOTHESIS_ENTRIES,
+        tie=config["hypotheses"]["tie"],
+        seed=BOOTSTRAP["seed"],
+        replicates=lambda w: chunk_range(w.chunk, BOOTSTRAP["replicates"], BOOTSTRAP["chunks"]),
     script:
         "../scripts/bootstrap_hypotheses.py"
 
@@ -126,22 +125,15 @@ rule hypotheses:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        draws=expand("results/resampling/bootstrap_{chunk}.parquet",
-                     chunk=range(BOOTSTRAP["chunks"])),
+        draws=expand(
+            "results/resampling/bootstrap_{chunk}.parquet", chunk=range(BOOTSTRAP["chunks"])
+        ),
         fits=expand("results/models/{name}/fit.json", name=HYPOTHESIS_MODELS),
         margins=expand("results/models/{name}/margins.csv", name=HYPOTHESIS_MODELS),
-        code=package("hypotheses", "resampling", "models", "specs", "estimators", "panel",
-                     "labels"),
+        code=script_code("summarise_hypotheses"),
     output:
         hypotheses="results/models/hypotheses.csv",
         checks="results/models/period_check.csv",
-    params:
-        models=HYPOTHESIS_MODELS,
-        specs={name: model_spec(name) for name in HYPOTHESIS_MODELS},
-        entries=config["hypotheses"]["entries"],
-        checks=config["hypotheses"]["checks"],
-        tie=config["hypotheses"]["tie"],
-        titles=config["model_titles"],
     log:
         "results/logs/hypotheses.log",
     conda:
@@ -149,6 +141,13 @@ rule hypotheses:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        models=HYPOTHESIS_MODELS,
+        specs={name: model_spec(name) for name in HYPOTHESIS_MODELS},
+        entries=config["hypotheses"]["entries"],
+        checks=config["hypotheses"]["checks"],
+        tie=config["hypotheses"]["tie"],
+        titles=config["model_titles"],
     script:
         "../scripts/summarise_hypotheses.py"
 
@@ -157,12 +156,9 @@ rule heterogeneity:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("heterogeneity", "models", "specs", "estimators", "imputation", "panel"),
+        code=script_code("estimate_heterogeneity"),
     output:
         "results/models/heterogeneity.csv",
-    params:
-        spec=model_spec(config["heterogeneity"]["model"]),
-        terms=config["heterogeneity"]["terms"],
     log:
         "results/logs/heterogeneity.log",
     conda:
@@ -170,6 +166,9 @@ rule heterogeneity:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        spec=model_spec(config["heterogeneity"]["model"]),
+        terms=config["heterogeneity"]["terms"],
     script:
         "../scripts/estimate_heterogeneity.py"
 
@@ -178,13 +177,9 @@ rule sensitivity:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("confounding", "sensitivity", "estimators", "panel"),
+        code=script_code("analyse_sensitivity"),
     output:
         "results/models/sensitivity.csv",
-    params:
-        settings=config["sensitivity"],
-        texts=config["text_sets"][config["sensitivity"]["texts"]],
-        spec=model_spec(config["main_model"]),
     log:
         "results/logs/sensitivity.log",
     conda:
@@ -192,6 +187,10 @@ rule sensitivity:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        settings=config["sensitivity"],
+        texts=config["text_sets"][config["sensitivity"]["texts"]],
+        spec=model_spec(config["main_model"]),
     script:
         "../scripts/analyse_sensitivity.py"
 
@@ -200,17 +199,10 @@ rule validation:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("validation", "models", "specs", "estimators", "resampling"),
+        code=script_code("validate_models"),
     output:
         scores="results/models/validation.csv",
         differences="results/models/validation_differences.csv",
-    params:
-        spec=model_spec(config["validation"]["model"]),
-        baselines={
-            name: model_spec(config["validation"]["model"], **change)
-            for name, change in config["validation"]["baselines"].items()
-        },
-        settings=config["validation"],
     log:
         "results/logs/validation.log",
     conda:
@@ -218,6 +210,13 @@ rule validation:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        spec=model_spec(config["validation"]["model"]),
+        baselines={
+            name: model_spec(config["validation"]["model"], **change)
+            for name, change in config["validation"]["baselines"].items()
+        },
+        settings=config["validation"],
     script:
         "../scripts/validate_models.py"
 
@@ -226,15 +225,10 @@ rule predictions:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("models", "specs", "estimators", "panel"),
+        code=script_code("predict_states"),
     output:
         predictions="results/models/predictions.csv",
         israel="results/models/israel_cosponsorship.csv",
-    params:
-        specs=[model_spec(config["main_model"]), model_spec(config["cross_section_model"])],
-        cosponsor_spec=model_spec(config["cosponsor_model"]),
-        yes_voter_spec=model_spec("h2_cosponsor"),
-        states=config["prediction_states"],
     log:
         "results/logs/predictions.log",
     conda:
@@ -242,6 +236,11 @@ rule predictions:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        specs=[model_spec(config["main_model"]), model_spec(config["cross_section_model"])],
+        cosponsor_spec=model_spec(config["cosponsor_model"]),
+        yes_voter_spec=model_spec("h2_cosponsor"),
+        states=config["prediction_states"],
     script:
         "../scripts/predict_states.py"
 
@@ -250,32 +249,30 @@ rule multiverse_chunk:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("multiverse", "hypotheses", "resampling", "models", "specs", "estimators",
-                     "imputation", "panel"),
+        code=script_code("multiverse_chunk"),
     output:
         "results/multiverse/chunk_{chunk}.parquet",
-    wildcard_constraints:
-        chunk=r"\d+",
-    params:
-        settings={**MULTIVERSE, "exclude_states": config["model_defaults"]["exclude_states"]},
-        texts=config["text_sets"][MULTIVERSE["texts"]],
-        chunks=MULTIVERSE["chunks"],
     log:
         "results/logs/multiverse/{chunk}.log",
+    wildcard_constraints:
+        chunk=r"\d+",
     conda:
         "../envs/analysis.yaml"
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        settings={**MULTIVERSE, "exclude_states": config["model_defaults"]["exclude_states"]},
+        texts=config["text_sets"][MULTIVERSE["texts"]],
+        chunks=MULTIVERSE["chunks"],
     script:
         "../scripts/multiverse_chunk.py"
 
 
 rule multiverse:
     input:
-        chunks=expand("results/multiverse/chunk_{chunk}.parquet",
-                      chunk=range(MULTIVERSE["chunks"])),
-        code=package("multiverse"),
+        chunks=expand("results/multiverse/chunk_{chunk}.parquet", chunk=range(MULTIVERSE["chunks"])),
+        code=script_code("gather_multiverse"),
     output:
         specifications="results/multiverse/specifications.parquet",
         summary="results/multiverse/summary.csv",
@@ -294,25 +291,23 @@ rule randomisation_chunk:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        code=package("multiverse", "hypotheses", "resampling", "models", "specs", "estimators",
-                     "panel"),
+        code=script_code("randomisation_chunk"),
     output:
         "results/resampling/randomisation_{chunk}.parquet",
-    wildcard_constraints:
-        chunk=r"\d+",
-    params:
-        spec=model_spec(RANDOMISATION["model"]),
-        tie=config["hypotheses"]["tie"],
-        seed=RANDOMISATION["seed"],
-        draws=lambda w: chunk_range(w.chunk, RANDOMISATION["permutations"],
-                                    RANDOMISATION["chunks"]),
     log:
         "results/logs/randomisation/{chunk}.log",
+    wildcard_constraints:
+        chunk=r"\d+",
     conda:
         "../envs/analysis.yaml"
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        spec=model_spec(RANDOMISATION["model"]),
+        tie=config["hypotheses"]["tie"],
+        seed=RANDOMISATION["seed"],
+        draws=lambda w: chunk_range(w.chunk, RANDOMISATION["permutations"], RANDOMISATION["chunks"]),
     script:
         "../scripts/randomisation_chunk.py"
 
@@ -321,14 +316,13 @@ rule randomisation:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
-        draws=expand("results/resampling/randomisation_{chunk}.parquet",
-                     chunk=range(RANDOMISATION["chunks"])),
-        code=package("multiverse", "hypotheses", "resampling", "estimators", "panel"),
+        draws=expand(
+            "results/resampling/randomisation_{chunk}.parquet",
+            chunk=range(RANDOMISATION["chunks"]),
+        ),
+        code=script_code("gather_randomisation"),
     output:
         "results/resampling/randomisation.csv",
-    params:
-        spec=model_spec(RANDOMISATION["model"]),
-        tie=config["hypotheses"]["tie"],
     log:
         "results/logs/randomisation/gather.log",
     conda:
@@ -336,5 +330,8 @@ rule randomisation:
     threads: 1
     resources:
         mem_mb=1000,
+    params:
+        spec=model_spec(RANDOMISATION["model"]),
+        tie=config["hypotheses"]["tie"],
     script:
         "../scripts/gather_randomisation.py"

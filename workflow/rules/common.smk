@@ -1,20 +1,43 @@
 from pathlib import Path
 
-
-def package(*modules):
-    """The package modules a rule's script relies on, so editing one reruns that rule."""
-    return [f"src/abstention/{m}.py" for m in modules]
-
-
-RAW_FILES = sorted(
-    str(p)
-    for p in Path("data/raw").rglob("*")
-    if p.is_file() and p.name not in {"SHA256SUMS", "README.md"}
-)
+from abstention.code_deps import import_closure
+from abstention.checksums import read_sums
+from abstention.feature_sources import HAND_FILE, RAW_FILES as FEATURE_SOURCES
 
 
-def glob_package(folder):
-    return sorted(str(p) for p in Path("src/abstention", folder).glob("*.py"))
+def script_code(script):
+    """The package files a script imports, directly or not; as code inputs, editing one of
+    them reruns exactly the jobs that run the script."""
+    return import_closure(Path("workflow/scripts", f"{script}.py"), "src")
+
+
+def raw_sums_by_source(sums_file):
+    """Each raw source folder's checksums, so a changed file reruns only its own folder's check."""
+    by_source = {}
+    for name, checksum in read_sums(sums_file).items():
+        by_source.setdefault(name.split("/")[0], {})[name] = checksum
+    return by_source
+
+
+RAW_SUMS = raw_sums_by_source("data/raw/SHA256SUMS")
+
+
+def raw_checks(*sources):
+    """The checksum checks to wait for, one per raw source folder read."""
+    return [f"results/checks/raw/{source}.txt" for source in sources]
+
+
+def raw_checks_of(paths):
+    """The checksum checks of the raw source folders among `paths`."""
+    folders = {
+        Path(p).relative_to("data/raw").parts[0]
+        for p in paths
+        if Path(p).is_relative_to("data/raw")
+    }
+    return raw_checks(*sorted(folders))
+
+
+FEATURE_RAW_FILES = sorted(f"data/raw/{relative}" for relative in FEATURE_SOURCES.values())
 
 
 def model_spec(name, **overrides):
@@ -42,11 +65,21 @@ def check_config():
     specs = {name: model_spec(name) for name in MODELS}
     check_entries(HYPOTHESIS_ENTRIES, specs, config["hypotheses"]["tie"])
     check_multiverse(MULTIVERSE, config_variables(config))
-    named = [config["main_model"], config["cross_section_model"], config["lpm_model"],
-             config["cosponsor_model"], config["validation"]["model"],
-             config["heterogeneity"]["model"], RANDOMISATION["model"]]
-    named += [m for kind in ("figures", "tables") for entry in config[kind]["registry"].values()
-              for m in entry.get("models", [])]
+    named = [
+        config["main_model"],
+        config["cross_section_model"],
+        config["lpm_model"],
+        config["cosponsor_model"],
+        config["validation"]["model"],
+        config["heterogeneity"]["model"],
+        RANDOMISATION["model"],
+    ]
+    named += [
+        m
+        for kind in ("figures", "tables")
+        for entry in config[kind]["registry"].values()
+        for m in entry.get("models", [])
+    ]
     unknown = sorted(set(named) - set(MODELS))
     if unknown:
         from abstention.errors import DataError
@@ -76,3 +109,34 @@ def table_inputs(rule_name):
         "margins": [f"results/models/{n}/margins.csv" for n in names],
         "fits": [f"results/models/{n}/fit.json" for n in names],
     }
+
+
+# The result files figures and tables may name as inputs in their config entries.
+NAMED_FILES = {
+    "panel": "results/analysis/panel.parquet",
+    "topojson": "data/raw/natural_earth/countries-50m.json",
+    "codelist": "data/raw/countrycode/codelist.rda",
+    "territories": "config/map_territories.csv",
+    "capitals": "data/raw/cow/cow_capitals.rda",
+    "hypotheses": "results/models/hypotheses.csv",
+    "period_check": "results/models/period_check.csv",
+    "heterogeneity": "results/models/heterogeneity.csv",
+    "sensitivity": "results/models/sensitivity.csv",
+    "israel": "results/models/israel_cosponsorship.csv",
+    "validation": "results/models/validation_differences.csv",
+    "tally": "results/data/tally_report.csv",
+    "multiverse": "results/multiverse/specifications.parquet",
+    "randomisation": "results/resampling/randomisation.csv",
+}
+
+
+def exhibit_inputs(entry, code):
+    """An exhibit's inputs: its named files, and the outputs of the models it shows."""
+    files = {name: NAMED_FILES[name] for name in entry.get("inputs", [])}
+    models = entry.get("models", [])
+    if models:
+        files["coefficients"] = [f"results/models/{m}/coefficients.csv" for m in models]
+        files["margins"] = [f"results/models/{m}/margins.csv" for m in models]
+        files["fits"] = [f"results/models/{m}/fit.json" for m in models]
+    checked = raw_checks_of(p for p in files.values() if isinstance(p, str))
+    return {**files, "checked": checked, "code": code}

@@ -1,24 +1,33 @@
 rule raw_checksums:
     input:
-        sums="data/raw/SHA256SUMS",
-        files=RAW_FILES,
-        code=package("checksums", "errors"),
+        files=lambda w: [f"data/raw/{name}" for name in RAW_SUMS[w.source]],
+        code=script_code("verify_checksums"),
     output:
-        "results/checks/raw_checksums.txt",
+        "results/checks/raw/{source}.txt",
     log:
-        "results/logs/raw_checksums.log",
+        "results/logs/raw_checksums/{source}.log",
+    wildcard_constraints:
+        source="|".join(RAW_SUMS),
     conda:
         "../envs/analysis.yaml"
     threads: 1
     resources:
         mem_mb=500,
+    params:
+        expected=lambda w: RAW_SUMS[w.source],
     script:
         "../scripts/verify_checksums.py"
 
 
 rule un_tables:
     input:
-        checked=rules.raw_checksums.output,
+        checked=raw_checks(
+            "un_ga_resolutions",
+            "un_sc_resolutions",
+            "unga_2025_extract",
+            "voeten_unvotes",
+            "countrycode",
+        ),
         ga=sorted(Path("data/raw/un_ga_resolutions").glob("*.json")),
         sc=sorted(Path("data/raw/un_sc_resolutions").glob("*.json")),
         votes_2025="data/raw/unga_2025_extract/un_votes_2025_processed.csv",
@@ -34,11 +43,7 @@ rule un_tables:
         date_corrections="config/date_corrections.csv",
         aliases="src/abstention/resources/country_aliases.csv",
         cow_historic="src/abstention/resources/cow_historic.csv",
-        code=package(
-            "un_tables", "votes", "sponsors", "countries", "tables_io", "errors", "article19",
-            "readers/un_json", "readers/voeten", "readers/rdata", "readers/un2025",
-            "readers/article19",
-        ),
+        code=script_code("build_un_tables"),
     output:
         resolutions="results/data/resolutions.parquet",
         votes="results/data/votes.parquet",
@@ -49,9 +54,6 @@ rule un_tables:
         listing_report="results/data/listing_report.csv",
         sponsor_entries_skipped="results/data/sponsor_entries_skipped.csv",
         article19_report="results/data/article19_report.csv",
-    params:
-        settings={k: config[k] for k in ("votes", "regional_groups", "ukraine_russia",
-                                         "article19")},
     log:
         "results/logs/un_tables.log",
     conda:
@@ -59,5 +61,7 @@ rule un_tables:
     threads: 1
     resources:
         mem_mb=4000,
+    params:
+        settings={k: config[k] for k in ("votes", "regional_groups", "ukraine_russia", "article19")},
     script:
         "../scripts/build_un_tables.py"

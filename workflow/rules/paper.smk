@@ -1,39 +1,9 @@
 from abstention.paper_check import referenced_files
 
-FIGURE_CODE = package("figure_builders", "figures", "style", "labels", "projection",
-                      "map_layers", "readers/natural_earth", "readers/cow")
-TABLE_CODE = package("table_builders", "tables", "labels")
+FIGURE_CODE = script_code("draw_figure")
+TABLE_CODE = script_code("write_latex_table")
 FIGURES = sorted(config["figures"]["registry"])
 TABLES = sorted(config["tables"]["registry"])
-
-# The result files figures and tables may name as inputs in their config entries.
-NAMED_FILES = {
-    "panel": "results/analysis/panel.parquet",
-    "topojson": "data/raw/natural_earth/countries-50m.json",
-    "codelist": "data/raw/countrycode/codelist.rda",
-    "territories": "config/map_territories.csv",
-    "capitals": "data/raw/cow/cow_capitals.rda",
-    "hypotheses": "results/models/hypotheses.csv",
-    "period_check": "results/models/period_check.csv",
-    "heterogeneity": "results/models/heterogeneity.csv",
-    "sensitivity": "results/models/sensitivity.csv",
-    "israel": "results/models/israel_cosponsorship.csv",
-    "validation": "results/models/validation_differences.csv",
-    "tally": "results/data/tally_report.csv",
-    "multiverse": "results/multiverse/specifications.parquet",
-    "randomisation": "results/resampling/randomisation.csv",
-}
-
-
-def exhibit_inputs(entry, code):
-    """An exhibit's inputs: its named files, and the outputs of the models it shows."""
-    files = {name: NAMED_FILES[name] for name in entry.get("inputs", [])}
-    models = entry.get("models", [])
-    if models:
-        files["coefficients"] = [f"results/models/{m}/coefficients.csv" for m in models]
-        files["margins"] = [f"results/models/{m}/margins.csv" for m in models]
-        files["fits"] = [f"results/models/{m}/fit.json" for m in models]
-    return {**files, "code": code}
 
 
 rule figure:
@@ -45,8 +15,15 @@ rule figure:
             category="Figures",
             caption="../report/figure.rst",
         ),
+    log:
+        "results/logs/figures/{figure}.log",
     wildcard_constraints:
         figure="|".join(FIGURES),
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=1500,
     params:
         entry=lambda w: config["figures"]["registry"][w.figure],
         settings={
@@ -56,13 +33,6 @@ rule figure:
             "model_titles": config["model_titles"],
             "small_state_km2": config["figures"]["small_state_km2"],
         },
-    log:
-        "results/logs/figures/{figure}.log",
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=1500,
     script:
         "../scripts/draw_figure.py"
 
@@ -77,18 +47,18 @@ rule table:
         unpack(lambda w: exhibit_inputs(config["tables"]["registry"][w.table], TABLE_CODE)),
     output:
         "results/tables/{table}.tex",
-    wildcard_constraints:
-        table="|".join(TABLES),
-    params:
-        entry=lambda w: config["tables"]["registry"][w.table],
-        model_titles=config["model_titles"],
     log:
         "results/logs/tables/{table}.log",
+    wildcard_constraints:
+        table="|".join(TABLES),
     conda:
         "../envs/analysis.yaml"
     threads: 1
     resources:
         mem_mb=500,
+    params:
+        entry=lambda w: config["tables"]["registry"][w.table],
+        model_titles=config["model_titles"],
     script:
         "../scripts/write_latex_table.py"
 
@@ -113,15 +83,9 @@ rule numbers:
         partial_sponsors="data/hand/s_2022_155_sponsors_partial.csv",
         multiverse="results/multiverse/summary.csv",
         randomisation="results/resampling/randomisation.csv",
-        code=package("numbers"),
+        code=script_code("write_numbers"),
     output:
         "results/paper/numbers.tex",
-    params:
-        models=MODELS,
-        reported={"Main": config["main_model"], "Cross": config["cross_section_model"],
-                  "Lpm": config["lpm_model"], "Validation": config["validation"]["model"]},
-        settings={k: config[k] for k in ("features", "placebo", "imputation", "hypotheses",
-                                         "panel", "model_defaults", "article19", "validation")},
     log:
         "results/logs/numbers.log",
     conda:
@@ -129,6 +93,27 @@ rule numbers:
     threads: 1
     resources:
         mem_mb=1000,
+    params:
+        models=MODELS,
+        reported={
+            "Main": config["main_model"],
+            "Cross": config["cross_section_model"],
+            "Lpm": config["lpm_model"],
+            "Validation": config["validation"]["model"],
+        },
+        settings={
+            k: config[k]
+            for k in (
+                "features",
+                "placebo",
+                "imputation",
+                "hypotheses",
+                "panel",
+                "model_defaults",
+                "article19",
+                "validation",
+            )
+        },
     script:
         "../scripts/write_numbers.py"
 
@@ -138,11 +123,9 @@ rule paper:
         main="paper/main.tex",
         bib="paper/references.bib",
         included=referenced_files(Path("paper/main.tex")),
-        check=package("paper_check"),
+        check=script_code("build_paper"),
     output:
         "results/paper/paper.pdf",
-    params:
-        source_date_epoch=config["paper"]["source_date_epoch"],
     log:
         "results/logs/paper.log",
     conda:
@@ -150,5 +133,7 @@ rule paper:
     threads: 1
     resources:
         mem_mb=1000,
+    params:
+        source_date_epoch=config["paper"]["source_date_epoch"],
     script:
         "../scripts/build_paper.py"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.readers.common import read_csv_text
 from abstention.votes import is_member
 
 CERTAINTIES = ("confirmed", "likely", "uncertain")
@@ -60,7 +61,7 @@ def _window(row: pd.Series, line: str, path: Path, countries: pd.DataFrame) -> d
 def read_lost_votes(path: str | Path, countries: pd.DataFrame) -> pd.DataFrame:
     """iso3, lost_from, lost_to (NaT: not restored), to_precision, certainty; one row per window."""
     path = Path(path)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw = read_csv_text(path, dtype=str, keep_default_na=False)
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
         raise DataError(path, "header", f"columns {list(COLUMNS)}", f"missing {missing}")

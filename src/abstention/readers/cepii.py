@@ -13,7 +13,7 @@ import pandas as pd
 
 from abstention.countries import CountryMapper
 from abstention.errors import DataError
-from abstention.readers.common import require_columns, require_unique, to_number
+from abstention.readers.common import read_csv_text, require_columns, require_unique, to_number
 
 OLD_CODES = {
     "ROM": "ROU",  # Romania, ISO code changed in 2002
@@ -27,7 +27,7 @@ VALUES = ["contig", "dist", "distcap"]
 
 def read_cepii_distances(path: str | Path, mapper: CountryMapper) -> pd.DataFrame:
     """iso_o, iso_d, contig, dist and distcap (km) for every ordered pair."""
-    table = pd.read_csv(path, sep=";", dtype="str", keep_default_na=False)
+    table = read_csv_text(path, sep=";", dtype="str", keep_default_na=False)
     require_columns(table, ["iso_o", "iso_d", *VALUES], path)
     tidy = table[["iso_o", "iso_d"]].replace(OLD_CODES)
     unknown = sorted((set(tidy["iso_o"]) | set(tidy["iso_d"])) - set(mapper.english_names))

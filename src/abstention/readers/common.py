@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -50,9 +52,30 @@ def cow_years_to_iso3(
     return mapper.cow_to_iso3(codes, dates, path)
 
 
+def read_csv_text(path: str | Path, **kwargs) -> pd.DataFrame:
+    """A CSV file decoded as UTF-8 before parsing. A leading byte-order mark is accepted
+    (spreadsheet programs write one) and CRLF line ends are read like LF; any other byte that
+    is not UTF-8 stops the run naming its line, as does an empty file."""
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(path, f"line {line}", "UTF-8 text",
+                        raw[exc.start : exc.start + 20]) from exc
+    if not text.strip():
+        raise DataError(path, "header", "a header line and rows", "an empty file")
+    return pd.read_csv(io.StringIO(text), **kwargs)
+
+
 def read_sheet(path: str | Path, sheet: str, **kwargs) -> pd.DataFrame:
     """One sheet of a workbook; a missing sheet stops with the file and the sheets it has."""
-    with pd.ExcelFile(path) as book:
+    try:
+        book = pd.ExcelFile(path)
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise DataError(path, f"sheet {sheet!r}", "an Excel workbook (.xlsx)",
+                        f"{type(exc).__name__}: {exc}") from exc
+    with book:
         if sheet not in book.sheet_names:
             raise DataError(path, f"sheet {sheet!r}", f"a sheet named {sheet!r}", book.sheet_names)
         return pd.read_excel(book, sheet_name=sheet, **kwargs)

@@ -19,7 +19,13 @@ import pandas as pd
 
 from abstention.countries import CountryMapper
 from abstention.errors import DataError
-from abstention.readers.common import cow_years_to_iso3, require_columns, require_unique, to_number
+from abstention.readers.common import (
+    cow_years_to_iso3,
+    read_csv_text,
+    require_columns,
+    require_unique,
+    to_number,
+)
 
 COLUMNS = ["DCAid", "ccode1", "ccode2", "signYear"]
 SAME_CODE_TWICE = {
@@ -41,7 +47,7 @@ def _whole_numbers(table: pd.DataFrame, column: str, path: Path) -> pd.Series:
 def read_dcad(path: str | Path, mapper: CountryMapper) -> pd.DataFrame:
     """dcad_id, iso3_1, iso3_2, sign_year: one row per agreement between two states."""
     path = Path(path)
-    table = pd.read_csv(path, dtype="str", keep_default_na=False)
+    table = read_csv_text(path, dtype="str", keep_default_na=False)
     require_columns(table, COLUMNS, path)
     table = table[COLUMNS].apply(lambda column: column.str.strip())
     require_unique(table, ["DCAid"], path)

@@ -14,12 +14,18 @@ import pandas as pd
 
 from abstention.countries import CountryMapper
 from abstention.errors import DataError
-from abstention.readers.common import names_to_iso3, require_columns, require_unique, to_number
+from abstention.readers.common import (
+    names_to_iso3,
+    read_csv_text,
+    require_columns,
+    require_unique,
+    to_number,
+)
 
 
 def read_exercises(path: str | Path, mapper: CountryMapper) -> pd.DataFrame:
     """exercise_id, exercise, year, iso3: one row per partner state of each exercise."""
-    table = pd.read_csv(path, dtype="str", keep_default_na=False)
+    table = read_csv_text(path, dtype="str", keep_default_na=False)
     partners = [c for c in table.columns if c.startswith("part")]
     require_columns(table, ["id", "name", "yr"], path)
     if not partners:

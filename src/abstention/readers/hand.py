@@ -19,7 +19,13 @@ import pandas as pd
 
 from abstention.countries import CountryMapper
 from abstention.errors import DataError
-from abstention.readers.common import names_to_iso3, require_columns, require_unique, to_number
+from abstention.readers.common import (
+    names_to_iso3,
+    read_csv_text,
+    require_columns,
+    require_unique,
+    to_number,
+)
 
 VARIABLES = (
     "csto_member",
@@ -38,7 +44,7 @@ COLUMNS = ["iso3", "country", "variable", "value", "source_url", "note"]
 
 def read_security_ties(path: str | Path, mapper: CountryMapper) -> pd.DataFrame:
     """The long table, checked: known variables, values 0/0.5/1, names matching codes."""
-    table = pd.read_csv(path, dtype="str", keep_default_na=False)
+    table = read_csv_text(path, dtype="str", keep_default_na=False)
     require_columns(table, COLUMNS, path)
     table = table[COLUMNS].copy()
     unknown = sorted(set(table["variable"]) - set(VARIABLES))

@@ -15,12 +15,17 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.countries import CountryMapper
+from abstention.errors import DataError
 from abstention.readers.common import cow_years_to_iso3, require_columns, require_unique
 
 
 def read_idealpoints(path: str | Path, mapper: CountryMapper) -> pd.DataFrame:
     """iso3, year, ideal point from all votes (`idealpointall`) and the votes behind it."""
-    table = pd.read_stata(path, convert_categoricals=False)
+    try:
+        table = pd.read_stata(path, convert_categoricals=False)
+    except (ValueError, OSError) as exc:
+        raise DataError(path, "file", "a Stata data file (.dta)",
+                        f"{type(exc).__name__}: {exc}") from exc
     require_columns(table, ["ccode", "year", "idealpointall", "nvotesall"], path)
     table = table.dropna(subset=["idealpointall"]).reset_index(drop=True)
     tidy = pd.DataFrame(

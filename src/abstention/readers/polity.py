@@ -14,12 +14,18 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.countries import CountryMapper
-from abstention.readers.common import names_to_iso3, require_columns, require_unique, to_number
+from abstention.readers.common import (
+    names_to_iso3,
+    read_csv_text,
+    require_columns,
+    require_unique,
+    to_number,
+)
 
 
 def read_polity(path: str | Path, mapper: CountryMapper, first_year: int, last_year: int):
     """iso3, year, polity (with the -66/-77/-88 special codes) and polity2."""
-    table = pd.read_csv(path, dtype="str", keep_default_na=False)
+    table = read_csv_text(path, dtype="str", keep_default_na=False)
     require_columns(table, ["country", "year", "polity", "polity2"], path)
     table["year"] = to_number(table["year"], path, "year").astype("int64")
     table = table.loc[table["year"].between(first_year, last_year)].reset_index(drop=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.readers.common import read_csv_text
 
 COUNCILS = ("General Assembly", "Security Council")
 COUNT_COLUMNS = {
@@ -70,7 +71,7 @@ def _member_columns(columns: list[str], path: Path) -> tuple[str, ...]:
 
 def read_votes_2025(path: str | Path) -> Votes2025:
     path = Path(path)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw = read_csv_text(path, dtype=str, keep_default_na=False)
     members = _member_columns(list(raw.columns), path)
     resolutions, votes = [], []
     for index, row in raw.iterrows():

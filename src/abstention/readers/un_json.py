@@ -118,6 +118,8 @@ def read_resolution_file(path: str | Path, body: str) -> ResolutionRecords:
             for key, role in SPONSOR_LISTS.items():
                 sponsors.extend({"res_id": symbol, "entry": e, "role": role, "line_key": line_key}
                                 for e in record[key])
+    if not resolutions:
+        raise DataError(path, "lines", "one JSON object a line", "no resolution in the file")
     frame = pd.DataFrame(resolutions)
     for vote in COUNT_FIELDS:
         frame[f"official_{vote}"] = frame[f"official_{vote}"].astype("Int64")

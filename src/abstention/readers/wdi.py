@@ -14,7 +14,13 @@ import pandas as pd
 
 from abstention.countries import CountryMapper
 from abstention.errors import DataError
-from abstention.readers.common import drop_listed, require_columns, require_unique, to_number
+from abstention.readers.common import (
+    drop_listed,
+    read_csv_text,
+    require_columns,
+    require_unique,
+    to_number,
+)
 
 AGGREGATES = frozenset(
     {
@@ -30,7 +36,7 @@ NON_ISO_ECONOMIES = frozenset({"CHI"})
 
 def read_wdi(path: str | Path, mapper: CountryMapper, value_name: str) -> pd.DataFrame:
     """iso3, year and the series' value, for economies with an ISO3 code."""
-    table = pd.read_csv(path, dtype="str", keep_default_na=False)
+    table = read_csv_text(path, dtype="str", keep_default_na=False)
     require_columns(table, ["Country Name", "Country Code", "Year", "Value"], path)
     table = drop_listed(table, "Country Code", AGGREGATES | NON_ISO_ECONOMIES)
     unknown = sorted(set(table["Country Code"]) - set(mapper.english_names))
