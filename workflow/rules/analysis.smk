@@ -15,6 +15,8 @@ rule features:
         missing="results/data/features_missing.csv",
     params:
         settings=config["features"],
+    benchmark:
+        "results/benchmarks/rules/features.tsv",
     log:
         "results/logs/features.log",
     conda:
@@ -41,6 +43,8 @@ rule panel:
     params:
         panel=config["panel"],
         placebo=config["placebo"],
+    benchmark:
+        "results/benchmarks/rules/panel.tsv",
     log:
         "results/logs/panel.log",
     conda:
@@ -62,6 +66,8 @@ rule imputations:
     params:
         settings=config["imputation"],
         outcome_texts=config["text_sets"][config["imputation"]["outcome_texts"]],
+    benchmark:
+        "results/benchmarks/rules/imputations.tsv",
     log:
         "results/logs/imputations.log",
     conda:
@@ -87,6 +93,8 @@ rule models:
         designs=expand("results/models/{name}/design.parquet", name=MODELS),
     params:
         specs=[model_spec(name) for name in MODELS],
+    benchmark:
+        "results/benchmarks/rules/models.tsv",
     log:
         "results/logs/models.log",
     conda:
@@ -111,6 +119,8 @@ rule bootstrap:
         tie=config["hypotheses"]["tie"],
         seed=BOOTSTRAP["seed"],
         replicates=lambda w: chunk_range(w.chunk, BOOTSTRAP["replicates"], BOOTSTRAP["chunks"]),
+    benchmark:
+        "results/benchmarks/rules/bootstrap_{chunk}.tsv",
     log:
         "results/logs/bootstrap/{chunk}.log",
     conda:
@@ -140,6 +150,8 @@ rule hypotheses:
         entries=config["hypotheses"]["entries"],
         checks=config["hypotheses"]["checks"],
         tie=config["hypotheses"]["tie"],
+    benchmark:
+        "results/benchmarks/rules/hypotheses.tsv",
     log:
         "results/logs/hypotheses.log",
     conda:
@@ -161,6 +173,8 @@ rule heterogeneity:
     params:
         spec=model_spec(config["heterogeneity"]["model"]),
         terms=config["heterogeneity"]["terms"],
+    benchmark:
+        "results/benchmarks/rules/heterogeneity.tsv",
     log:
         "results/logs/heterogeneity.log",
     conda:
@@ -183,6 +197,8 @@ rule sensitivity:
         settings=config["sensitivity"],
         texts=config["text_sets"][config["sensitivity"]["texts"]],
         spec=model_spec(config["main_model"]),
+    benchmark:
+        "results/benchmarks/rules/sensitivity.tsv",
     log:
         "results/logs/sensitivity.log",
     conda:
@@ -209,6 +225,8 @@ rule validation:
             for name, change in config["validation"]["baselines"].items()
         },
         settings=config["validation"],
+    benchmark:
+        "results/benchmarks/rules/validation.tsv",
     log:
         "results/logs/validation.log",
     conda:
@@ -233,6 +251,8 @@ rule predictions:
         cosponsor_spec=model_spec(config["cosponsor_model"]),
         yes_voter_spec=model_spec("h2_cosponsor"),
         states=config["prediction_states"],
+    benchmark:
+        "results/benchmarks/rules/predictions.tsv",
     log:
         "results/logs/predictions.log",
     conda:

@@ -74,3 +74,31 @@ def table_inputs(rule_name):
         "margins": [f"results/models/{n}/margins.csv" for n in names],
         "fits": [f"results/models/{n}/fit.json" for n in names],
     }
+
+
+# The result files figures and tables may name as inputs in their config entries.
+NAMED_FILES = {
+    "panel": "results/analysis/panel.parquet",
+    "topojson": "data/raw/natural_earth/countries-50m.json",
+    "codelist": "data/raw/countrycode/codelist.rda",
+    "territories": "config/map_territories.csv",
+    "capitals": "data/raw/cow/cow_capitals.rda",
+    "hypotheses": "results/models/hypotheses.csv",
+    "period_check": "results/models/period_check.csv",
+    "heterogeneity": "results/models/heterogeneity.csv",
+    "sensitivity": "results/models/sensitivity.csv",
+    "israel": "results/models/israel_cosponsorship.csv",
+    "validation": "results/models/validation_differences.csv",
+    "tally": "results/data/tally_report.csv",
+}
+
+
+def exhibit_inputs(entry, code):
+    """An exhibit's inputs: its named files, and the outputs of the models it shows."""
+    files = {name: NAMED_FILES[name] for name in entry.get("inputs", [])}
+    models = entry.get("models", [])
+    if models:
+        files["coefficients"] = [f"results/models/{m}/coefficients.csv" for m in models]
+        files["margins"] = [f"results/models/{m}/margins.csv" for m in models]
+        files["fits"] = [f"results/models/{m}/fit.json" for m in models]
+    return {**files, "code": code}

@@ -5,6 +5,8 @@ rule raw_checksums:
         code=package("checksums", "errors"),
     output:
         "results/checks/raw_checksums.txt",
+    benchmark:
+        "results/benchmarks/rules/raw_checksums.tsv",
     log:
         "results/logs/raw_checksums.log",
     conda:
@@ -52,6 +54,8 @@ rule un_tables:
     params:
         settings={k: config[k] for k in ("votes", "regional_groups", "ukraine_russia",
                                          "article19")},
+    benchmark:
+        "results/benchmarks/rules/un_tables.tsv",
     log:
         "results/logs/un_tables.log",
     conda:

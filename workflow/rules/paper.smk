@@ -6,34 +6,6 @@ TABLE_CODE = package("table_builders", "tables", "labels")
 FIGURES = sorted(config["figures"]["registry"])
 TABLES = sorted(config["tables"]["registry"])
 
-# The result files figures and tables may name as inputs in their config entries.
-NAMED_FILES = {
-    "panel": "results/analysis/panel.parquet",
-    "topojson": "data/raw/natural_earth/countries-50m.json",
-    "codelist": "data/raw/countrycode/codelist.rda",
-    "territories": "config/map_territories.csv",
-    "capitals": "data/raw/cow/cow_capitals.rda",
-    "hypotheses": "results/models/hypotheses.csv",
-    "period_check": "results/models/period_check.csv",
-    "heterogeneity": "results/models/heterogeneity.csv",
-    "sensitivity": "results/models/sensitivity.csv",
-    "israel": "results/models/israel_cosponsorship.csv",
-    "validation": "results/models/validation_differences.csv",
-    "tally": "results/data/tally_report.csv",
-}
-
-
-def exhibit_inputs(entry, code):
-    """An exhibit's inputs: its named files, and the outputs of the models it shows."""
-    files = {name: NAMED_FILES[name] for name in entry.get("inputs", [])}
-    models = entry.get("models", [])
-    if models:
-        files["coefficients"] = [f"results/models/{m}/coefficients.csv" for m in models]
-        files["margins"] = [f"results/models/{m}/margins.csv" for m in models]
-        files["fits"] = [f"results/models/{m}/fit.json" for m in models]
-    return {**files, "code": code}
-
-
 rule figure:
     input:
         unpack(lambda w: exhibit_inputs(config["figures"]["registry"][w.figure], FIGURE_CODE)),
@@ -54,6 +26,8 @@ rule figure:
             "model_titles": config["model_titles"],
             "small_state_km2": config["figures"]["small_state_km2"],
         },
+    benchmark:
+        "results/benchmarks/rules/figure_{figure}.tsv",
     log:
         "results/logs/figures/{figure}.log",
     conda:
@@ -80,6 +54,8 @@ rule table:
     params:
         entry=lambda w: config["tables"]["registry"][w.table],
         model_titles=config["model_titles"],
+    benchmark:
+        "results/benchmarks/rules/table_{table}.tsv",
     log:
         "results/logs/tables/{table}.log",
     conda:
@@ -120,6 +96,8 @@ rule numbers:
                   "Lpm": config["lpm_model"], "Validation": config["validation"]["model"]},
         settings={k: config[k] for k in ("features", "placebo", "imputation", "hypotheses",
                                          "panel", "model_defaults", "article19", "validation")},
+    benchmark:
+        "results/benchmarks/rules/numbers.tsv",
     log:
         "results/logs/numbers.log",
     conda:
@@ -141,6 +119,8 @@ rule paper:
         "results/paper/paper.pdf",
     params:
         source_date_epoch=config["paper"]["source_date_epoch"],
+    benchmark:
+        "results/benchmarks/rules/paper.tsv",
     log:
         "results/logs/paper.log",
     conda:
