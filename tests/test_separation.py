@@ -165,3 +165,18 @@ def test_text_cannot_quote_a_separated_margin(tmp_path):
     assert _margin(tmp_path / "margins.csv", "x")["p"] >= 0
     with pytest.raises(DataError, match="separated"):
         _margin(tmp_path / "margins.csv", "dummy")
+
+
+@pytest.mark.parametrize("overlap_rows", [2, 40])
+def test_flags_from_few_or_many_rows_left_unseparated(overlap_rows):
+    """``dummy`` = 1 always has y = 1; the rows it leaves (dummy = 0) have z = 0, so they
+    identify the intercept only: dummy and z diverge. With two such rows the remaining
+    constraints are fewer than the parameters, and the null space comes from the full right
+    singular factor; with forty it comes from the thin one."""
+    rng = np.random.default_rng(7)
+    separated = np.column_stack([np.ones(30), np.ones(30), rng.normal(size=30)])
+    left = np.column_stack([np.ones(overlap_rows), np.zeros(overlap_rows),
+                            np.zeros(overlap_rows)])
+    X = np.vstack([separated, left])
+    y = np.r_[np.ones(30), np.arange(overlap_rows) % 2]
+    assert separated_columns(X, y).tolist() == [False, True, True]

@@ -63,9 +63,10 @@ def snakemake(project: Path, env: dict, *args: str) -> subprocess.CompletedProce
 
 
 def result_files(results: Path) -> dict[str, Path]:
-    """Every output under results/ except logs, whose times and host names differ by run."""
+    """Every output under results/ except logs and rule benchmarks, whose times and host names
+    differ by run."""
     return {str(p.relative_to(results)): p for p in results.rglob("*")
-            if p.is_file() and p.relative_to(results).parts[0] != "logs"}
+            if p.is_file() and p.relative_to(results).parts[0] not in {"logs", "benchmarks"}}
 
 
 def difference(local: Path, cluster: Path) -> str | None:

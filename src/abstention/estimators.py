@@ -502,7 +502,10 @@ def _unidentified(constraints: np.ndarray) -> np.ndarray | None:
     rest = scaled[~strict]
     if len(rest) == 0:
         return np.ones(n_params, dtype=bool)
-    _, singular, right = np.linalg.svd(rest)
+    # Only the right singular vectors are needed: the full left factor of a tall `rest` is
+    # n_rows x n_rows, and computing it dominated model fitting; a short `rest` needs the full
+    # right factor, whose extra rows span the null space.
+    _, singular, right = np.linalg.svd(rest, full_matrices=len(rest) < n_params)
     rank = int(np.sum(singular > max(rest.shape) * np.finfo(float).eps * singular[0]))
     return np.linalg.norm(right[rank:], axis=0) > 1e-6
 

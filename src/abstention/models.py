@@ -34,7 +34,7 @@ def model_sample(panel: pd.DataFrame, spec: dict) -> pd.DataFrame:
     unknown = [c for c in needed if c not in panel.columns]
     if unknown:
         raise DataError(where, "variables", "columns of the analysis panel", unknown)
-    symbols = set(panel["symbol"])
+    symbols = set(panel["symbol"].unique())
     if spec["resolutions"] == "all":
         wanted = sorted(symbols)
     elif spec["resolutions"] == WITH_SPONSOR_LIST:
@@ -47,7 +47,7 @@ def model_sample(panel: pd.DataFrame, spec: dict) -> pd.DataFrame:
     rows = panel[panel["symbol"].isin(wanted)]
     rows = rows[~rows["iso3"].isin(spec.get("exclude_states", []))]
     groups = spec.get("exclude_groups", [])
-    unknown_groups = sorted(set(groups) - set(panel["un_group"].dropna()))
+    unknown_groups = sorted(set(groups) - set(panel["un_group"].dropna().unique()))
     if unknown_groups:
         raise DataError(where, "exclude_groups", "UN regional groups in the panel", unknown_groups)
     rows = rows[~rows["un_group"].isin(groups)]

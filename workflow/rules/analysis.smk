@@ -15,6 +15,8 @@ rule features:
         missing="results/data/features_missing.csv",
     log:
         "results/logs/features.log",
+    benchmark:
+        "results/benchmarks/rules/features.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -40,6 +42,8 @@ rule panel:
         placebo="results/analysis/placebo_panel.parquet",
     log:
         "results/logs/panel.log",
+    benchmark:
+        "results/benchmarks/rules/panel.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -61,6 +65,8 @@ rule imputations:
         "results/analysis/imputations.parquet",
     log:
         "results/logs/imputations.log",
+    benchmark:
+        "results/benchmarks/rules/imputations.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -86,6 +92,8 @@ rule models:
         designs=expand("results/models/{name}/design.parquet", name=MODELS),
     log:
         "results/logs/models.log",
+    benchmark:
+        "results/benchmarks/rules/models.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -106,6 +114,8 @@ rule bootstrap:
         "results/resampling/bootstrap_{chunk}.parquet",
     log:
         "results/logs/bootstrap/{chunk}.log",
+    benchmark:
+        "results/benchmarks/rules/bootstrap_{chunk}.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -136,6 +146,8 @@ rule hypotheses:
         checks="results/models/period_check.csv",
     log:
         "results/logs/hypotheses.log",
+    benchmark:
+        "results/benchmarks/rules/hypotheses.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -161,6 +173,8 @@ rule heterogeneity:
         "results/models/heterogeneity.csv",
     log:
         "results/logs/heterogeneity.log",
+    benchmark:
+        "results/benchmarks/rules/heterogeneity.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -182,6 +196,8 @@ rule sensitivity:
         "results/models/sensitivity.csv",
     log:
         "results/logs/sensitivity.log",
+    benchmark:
+        "results/benchmarks/rules/sensitivity.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -205,6 +221,8 @@ rule validation:
         differences="results/models/validation_differences.csv",
     log:
         "results/logs/validation.log",
+    benchmark:
+        "results/benchmarks/rules/validation.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -231,6 +249,8 @@ rule predictions:
         israel="results/models/israel_cosponsorship.csv",
     log:
         "results/logs/predictions.log",
+    benchmark:
+        "results/benchmarks/rules/predictions.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -254,6 +274,8 @@ rule multiverse_chunk:
         "results/multiverse/chunk_{chunk}.parquet",
     log:
         "results/logs/multiverse/{chunk}.log",
+    benchmark:
+        "results/benchmarks/rules/multiverse_chunk_{chunk}.tsv"
     wildcard_constraints:
         chunk=r"\d+",
     conda:
@@ -278,6 +300,8 @@ rule multiverse:
         summary="results/multiverse/summary.csv",
     log:
         "results/logs/multiverse/gather.log",
+    benchmark:
+        "results/benchmarks/rules/multiverse.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -296,6 +320,8 @@ rule randomisation_chunk:
         "results/resampling/randomisation_{chunk}.parquet",
     log:
         "results/logs/randomisation/{chunk}.log",
+    benchmark:
+        "results/benchmarks/rules/randomisation_chunk_{chunk}.tsv"
     wildcard_constraints:
         chunk=r"\d+",
     conda:
@@ -325,6 +351,8 @@ rule randomisation:
         "results/resampling/randomisation.csv",
     log:
         "results/logs/randomisation/gather.log",
+    benchmark:
+        "results/benchmarks/rules/randomisation.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1

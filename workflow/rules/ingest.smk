@@ -6,6 +6,8 @@ rule raw_checksums:
         "results/checks/raw/{source}.txt",
     log:
         "results/logs/raw_checksums/{source}.log",
+    benchmark:
+        "results/benchmarks/rules/raw_checksums_{source}.tsv"
     wildcard_constraints:
         source="|".join(RAW_SUMS),
     conda:
@@ -56,6 +58,8 @@ rule un_tables:
         article19_report="results/data/article19_report.csv",
     log:
         "results/logs/un_tables.log",
+    benchmark:
+        "results/benchmarks/rules/un_tables.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1

@@ -17,6 +17,8 @@ rule figure:
         ),
     log:
         "results/logs/figures/{figure}.log",
+    benchmark:
+        "results/benchmarks/rules/figure_{figure}.tsv"
     wildcard_constraints:
         figure="|".join(FIGURES),
     conda:
@@ -49,6 +51,8 @@ rule table:
         "results/tables/{table}.tex",
     log:
         "results/logs/tables/{table}.log",
+    benchmark:
+        "results/benchmarks/rules/table_{table}.tsv"
     wildcard_constraints:
         table="|".join(TABLES),
     conda:
@@ -88,6 +92,8 @@ rule numbers:
         "results/paper/numbers.tex",
     log:
         "results/logs/numbers.log",
+    benchmark:
+        "results/benchmarks/rules/numbers.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -128,6 +134,8 @@ rule paper:
         "results/paper/paper.pdf",
     log:
         "results/logs/paper.log",
+    benchmark:
+        "results/benchmarks/rules/paper.tsv"
     conda:
         "../envs/analysis.yaml"
     threads: 1
