@@ -212,7 +212,9 @@ def collect(
     values["NumTallyCheckedSc"] = int((tally["body"] == "SC").sum())
     values["NumTallyOk"] = int((tally["status"] == "ok").sum())
     values["NumTallyReviewed"] = int((tally["status"] != "ok").sum())
-    values["NumOverlapAgreement"] = percent(overlap["agreement"].min(), 1)
+    lowest = overlap["agreement"].min()
+    values["NumOverlapAgreement"] = ("every state vote" if lowest == 1
+                                     else f"at least {percent(lowest, 1)} of state votes")
     values["NumPlaceboVotes"] = int(results["placebo"]["res_id"].nunique())
     return values
 
