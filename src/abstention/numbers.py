@@ -67,7 +67,8 @@ def _estimate_macros(prefix: str, row, digits: int = 2) -> dict[str, object]:
 
 
 def p_value(value: float) -> str:
-    return "$<$0.001" if value < 0.001 else fmt(value, 3)
+    """The relation and the value, in math mode: the text writes $p$\\,\\Macro{}."""
+    return "$<0.001$" if value < 0.001 else f"$={value:.3f}$"
 
 
 def design_numbers(
