@@ -96,21 +96,6 @@ def chunk_range(chunk, replicates, chunks):
     return share(chunk, replicates, chunks)
 
 
-def figure_rule_output(name):
-    return multiext(f"results/figures/{name}", ".pdf", ".png")
-
-
-def table_inputs(rule_name):
-    from abstention.table_builders import TABLES
-
-    names = TABLES[rule_name]["models"]
-    return {
-        "coefficients": [f"results/models/{n}/coefficients.csv" for n in names],
-        "margins": [f"results/models/{n}/margins.csv" for n in names],
-        "fits": [f"results/models/{n}/fit.json" for n in names],
-    }
-
-
 # The result files figures and tables may name as inputs in their config entries.
 NAMED_FILES = {
     "panel": "results/analysis/panel.parquet",
