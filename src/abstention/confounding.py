@@ -16,12 +16,14 @@ from abstention.errors import DataError
 from abstention.estimators import _levels, _regressors
 from abstention.panel import with_imputation
 from abstention.sensitivity import ols_sensitivity
+from abstention.specs import interaction_name
 
 
 def state_level_sensitivity(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
                             texts: list[str], settings: dict) -> pd.DataFrame:
     where = "config sensitivity"
-    covariates = [c for c in spec["covariates"] if "_x_" not in c]
+    interactions = {interaction_name(pair) for pair in spec.get("interactions", [])}
+    covariates = [c for c in spec["covariates"] if c not in interactions]
     for key in ("treatment", "benchmarks"):
         named = settings[key] if isinstance(settings[key], list) else [settings[key]]
         unknown = [c for c in named if c not in covariates]

@@ -44,11 +44,6 @@ def camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in spelled.split("_") if part)
 
 
-def small_percent(value: float) -> str:
-    """Two significant digits: a predicted 0.07 % must not print as 0 %."""
-    return f"{100 * value:.2g}\\%"
-
-
 def _margin(path: str | Path, term: str) -> pd.Series:
     margins = pd.read_csv(path)
     row = margins[(margins["term"] == term) & (margins["equation"].astype(str) == "1")].iloc[0]
