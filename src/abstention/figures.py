@@ -82,7 +82,7 @@ def _resolution_axis(ax: Axes, res: pd.DataFrame) -> None:
         [f"{row.short}\n{row.date:%b %Y}" for row in res.itertuples(index=False)],
     )
     ax.set_xlim(-0.5, len(res) - 0.5)
-    ax.tick_params(axis="x", length=0)
+    ax.tick_params(axis="x", length=0, labelrotation=90 if len(res) > 6 else 0)
 
 
 def _series(i: int) -> dict[str, str]:

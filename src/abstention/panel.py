@@ -64,8 +64,9 @@ def build_panel(resolutions: pd.DataFrame, votes: pd.DataFrame, sponsorships: pd
     rows = votes.merge(chosen, on="res_id", how="inner")
     sponsored = sponsorships.assign(cosponsor=1)[["res_id", "iso3", "cosponsor"]]
     rows = rows.merge(sponsored, on=["res_id", "iso3"], how="left")
-    rows["cosponsor"] = rows["cosponsor"].fillna(0).astype(int)
     rows["has_sponsor_list"] = rows["res_id"].isin(set(sponsorships["res_id"]))
+    # No list is not evidence that nobody sponsored: co-sponsorship stays unknown there.
+    rows["cosponsor"] = rows["cosponsor"].fillna(0).where(rows["has_sponsor_list"])
     rows["period"] = text_periods(rows["date"], settings["periods"])
     rows["material_text"] = rows["symbol"].isin(settings["material_texts"]).astype(float)
     rows["separate_period"] = (rows["period"] == settings["separate_period"]).astype(float)
