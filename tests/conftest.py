@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from abstention.countries import CountryMapper, country_mapper
+from abstention.ingest.countries import CountryMapper, country_mapper
 
 
 @pytest.fixture(scope="session")

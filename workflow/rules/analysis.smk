@@ -11,7 +11,6 @@ rule features:
         features="results/data/features.parquet",
         features_csv="results/data/features.csv",
         codebook="results/data/codebook.csv",
-        codebook_tex="results/tables/codebook.tex",
         missing="results/data/features_missing.csv",
     log:
         "results/logs/features.log",

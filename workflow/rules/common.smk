@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from abstention.code_deps import import_closure
-from abstention.checksums import read_sums
-from abstention.feature_sources import HAND_FILE, RAW_FILES as FEATURE_SOURCES
+from abstention.ingest.checksums import read_sums
+from abstention.features.sources import HAND_FILE, RAW_FILES as FEATURE_SOURCES
 
 
 def script_code(script):
@@ -42,7 +42,7 @@ FEATURE_RAW_FILES = sorted(f"data/raw/{relative}" for relative in FEATURE_SOURCE
 
 def model_spec(name, **overrides):
     """A model's full specification: its config entry over the defaults, named sets expanded."""
-    from abstention.specs import resolve_spec
+    from abstention.models.specs import resolve_spec
 
     spec = {**config["models"][name], **overrides}
     return resolve_spec(name, spec, config)
@@ -60,7 +60,7 @@ RANDOMISATION = config["randomisation"]
 
 def check_config():
     """Cross-references the schema cannot express, checked before any job runs."""
-    from abstention.specs import check_entries, check_multiverse, config_variables
+    from abstention.models.specs import check_entries, check_multiverse, config_variables
 
     specs = {name: model_spec(name) for name in MODELS}
     check_entries(HYPOTHESIS_ENTRIES, specs, config["hypotheses"]["tie"])
@@ -91,7 +91,7 @@ check_config()
 
 
 def chunk_range(chunk, replicates, chunks):
-    from abstention.specs import chunk_range as share
+    from abstention.models.specs import chunk_range as share
 
     return share(chunk, replicates, chunks)
 
@@ -110,6 +110,7 @@ NAMED_FILES = {
     "israel": "results/models/israel_cosponsorship.csv",
     "validation": "results/models/validation_differences.csv",
     "tally": "results/data/tally_report.csv",
+    "codebook": "results/data/codebook.csv",
     "multiverse": "results/multiverse/specifications.parquet",
     "randomisation": "results/resampling/randomisation.csv",
 }

@@ -1,4 +1,4 @@
-from abstention.paper_check import referenced_files
+from abstention.outputs.paper_check import referenced_files
 
 FIGURE_CODE = script_code("draw_figure")
 TABLE_CODE = script_code("write_latex_table")

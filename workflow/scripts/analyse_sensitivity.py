@@ -1,8 +1,8 @@
 import pandas as pd
 
-from abstention.confounding import state_level_sensitivity
 from abstention.logs import step_log
-from abstention.tables_io import write_table
+from abstention.models.confounding import state_level_sensitivity
+from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "sensitivity") as log:
     params = snakemake.params

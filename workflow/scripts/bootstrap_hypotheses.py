@@ -1,9 +1,9 @@
 import pandas as pd
 
-from abstention.hypotheses import bootstrap_chunk
 from abstention.logs import step_log
-from abstention.resampling import state_draw
-from abstention.tables_io import write_table
+from abstention.models.hypotheses import bootstrap_chunk
+from abstention.models.resampling import state_draw
+from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "bootstrap") as log:
     params = snakemake.params

@@ -1,8 +1,8 @@
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.panel import build_panel, check_material_texts, placebo_votes
-from abstention.tables_io import write_table
+from abstention.models.panel import build_panel, check_material_texts, placebo_votes
+from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "panel") as log:
     given, out, params = snakemake.input, snakemake.output, snakemake.params

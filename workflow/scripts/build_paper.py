@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from abstention.logs import step_log
-from abstention.paper_check import build_pdf, check_sources
+from abstention.outputs.paper_check import build_pdf, check_sources
 
 with step_log(snakemake.log[0], "paper") as log:
     given = snakemake.input

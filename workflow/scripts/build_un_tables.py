@@ -1,8 +1,8 @@
 from pathlib import Path
 
+from abstention.ingest.build import UNInputs, build_un_tables
 from abstention.logs import step_log
-from abstention.tables_io import write_table
-from abstention.un_tables import UNInputs, build_un_tables
+from abstention.schemas import write_table
 
 SCHEMA_TABLES = {"resolutions", "votes", "sponsorships", "countries"}
 

@@ -1,6 +1,6 @@
-from abstention.figure_builders import BUILDERS
 from abstention.logs import step_log
-from abstention.style import save_figure
+from abstention.outputs.figure_builders import BUILDERS
+from abstention.outputs.style import save_figure
 
 with step_log(snakemake.log[0], snakemake.wildcards.figure) as log:
     entry = snakemake.params.entry

@@ -1,8 +1,8 @@
 import pandas as pd
 
-from abstention.heterogeneity import per_text_effects
 from abstention.logs import step_log
-from abstention.tables_io import write_table
+from abstention.models.heterogeneity import per_text_effects
+from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "heterogeneity") as log:
     table = per_text_effects(pd.read_parquet(snakemake.input.panel),

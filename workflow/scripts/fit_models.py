@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.models import fit_configured, write_model
+from abstention.models.configured import fit_configured, write_model
 
 with step_log(snakemake.log[0], "models") as log:
     given = snakemake.input

@@ -1,8 +1,8 @@
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.multiverse import summarise
-from abstention.tables_io import write_table
+from abstention.models.multiverse import summarise
+from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "multiverse") as log:
     table = pd.concat([pd.read_parquet(path) for path in snakemake.input.chunks],

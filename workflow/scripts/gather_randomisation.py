@@ -1,8 +1,8 @@
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.multiverse import observed_effect, randomisation_summary
-from abstention.tables_io import write_table
+from abstention.models.multiverse import observed_effect, randomisation_summary
+from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "randomisation") as log:
     params = snakemake.params

@@ -1,8 +1,8 @@
 import pandas as pd
 
-from abstention.imputed_covariates import impute_state_covariates
+from abstention.features.imputed import impute_state_covariates
 from abstention.logs import step_log
-from abstention.tables_io import write_table
+from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "imputations") as log:
     params = snakemake.params

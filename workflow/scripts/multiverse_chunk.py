@@ -1,8 +1,8 @@
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.multiverse import specification_table
-from abstention.tables_io import write_table
+from abstention.models.multiverse import specification_table
+from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "multiverse chunk") as log:
     params = snakemake.params

@@ -1,8 +1,8 @@
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.models import israel_cosponsorship, predictions
-from abstention.tables_io import write_table
+from abstention.models.configured import israel_cosponsorship, predictions
+from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "predictions") as log:
     params, given, out = snakemake.params, snakemake.input, snakemake.output

@@ -2,9 +2,9 @@ import json
 
 import pandas as pd
 
-from abstention.hypotheses import point_estimates, summarise
 from abstention.logs import step_log
-from abstention.tables_io import write_table
+from abstention.models.hypotheses import point_estimates, summarise
+from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "hypotheses") as log:
     given, params = snakemake.input, snakemake.params

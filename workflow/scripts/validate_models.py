@@ -1,9 +1,9 @@
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.panel import with_imputation
-from abstention.tables_io import write_table
-from abstention.validation import out_of_sample
+from abstention.models.panel import with_imputation
+from abstention.models.validation import out_of_sample
+from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "validation") as log:
     params, settings = snakemake.params, snakemake.params.settings

@@ -1,4 +1,4 @@
-from abstention.checksums import verify_sums
+from abstention.ingest.checksums import verify_sums
 from abstention.logs import step_log
 
 with step_log(snakemake.log[0], f"raw_checksums {snakemake.wildcards.source}") as log:

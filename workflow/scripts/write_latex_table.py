@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from abstention.logs import step_log
-from abstention.table_builders import build_table
+from abstention.outputs.paper_tables import build_table
 
 with step_log(snakemake.log[0], snakemake.wildcards.table) as log:
     text = build_table(snakemake.wildcards.table, snakemake.params.entry, snakemake.input,

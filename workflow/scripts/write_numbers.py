@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.numbers import collect, design_numbers, macro_file, multiverse_numbers
+from abstention.outputs.numbers import collect, design_numbers, macro_file, multiverse_numbers
 
 with step_log(snakemake.log[0], "numbers") as log:
     given, params = snakemake.input, snakemake.params

@@ -1,0 +1,1 @@
+"""Stage 2: country covariates measured before the invasion, and their imputation."""

@@ -1,0 +1,1 @@
+"""Stage 1: raw files in, clean vote, sponsor and country tables out."""

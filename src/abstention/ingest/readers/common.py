@@ -1,0 +1,78 @@
+"""Checks every reader needs, written once so each source stops on bad input the same way."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from abstention.errors import DataError
+from abstention.ingest.countries import CountryMapper
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: str | Path) -> None:
+    """Stop before a renamed or dropped column turns into a silent NaN further down."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(path, "columns", f"columns {list(columns)}", f"missing {missing}")
+
+
+def to_number(values: pd.Series, path: str | Path, column: str) -> pd.Series:
+    """Numbers from text; a non-empty cell that is not a number stops with its row."""
+    text = values.astype("string").str.strip()
+    numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+    bad = text[numbers.isna() & text.notna() & (text != "")]
+    if not bad.empty:
+        raise DataError(path, column, "numbers", dict(list(bad.items())[:10]))
+    return numbers.astype("float64")
+
+
+def names_to_iso3(names: pd.Series, mapper: CountryMapper, path: str | Path) -> pd.Series:
+    """Map a column of country names, stopping with every name that fails at once."""
+    mapping = mapper.to_iso3(names.dropna().unique(), path)
+    return names.map(mapping)
+
+
+def cow_years_to_iso3(
+    codes: pd.Series, years: pd.Series, mapper: CountryMapper, path: str | Path
+) -> pd.Series:
+    """COW codes at mid-year, so a code reused by a successor state maps by date."""
+    dates = pd.to_datetime(years.astype("int64").astype(str) + "-07-01")
+    return mapper.cow_to_iso3(codes, dates, path)
+
+
+def read_csv_text(path: str | Path, **kwargs) -> pd.DataFrame:
+    """A CSV file decoded as UTF-8 before parsing. A leading byte-order mark is accepted
+    (spreadsheet programs write one) and CRLF line ends are read like LF; any other byte that
+    is not UTF-8 stops the run naming its line, as does an empty file."""
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(path, f"line {line}", "UTF-8 text",
+                        raw[exc.start : exc.start + 20]) from exc
+    if not text.strip():
+        raise DataError(path, "header", "a header line and rows", "an empty file")
+    return pd.read_csv(io.StringIO(text), **kwargs)
+
+
+def read_sheet(path: str | Path, sheet: str, **kwargs) -> pd.DataFrame:
+    """One sheet of a workbook; a missing sheet stops with the file and the sheets it has."""
+    try:
+        book = pd.ExcelFile(path)
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise DataError(path, f"sheet {sheet!r}", "an Excel workbook (.xlsx)",
+                        f"{type(exc).__name__}: {exc}") from exc
+    with book:
+        if sheet not in book.sheet_names:
+            raise DataError(path, f"sheet {sheet!r}", f"a sheet named {sheet!r}", book.sheet_names)
+        return pd.read_excel(book, sheet_name=sheet, **kwargs)
+
+
+def drop_listed(frame: pd.DataFrame, column: str, listed: Iterable[str]) -> pd.DataFrame:
+    """Rows a reader documents as outside its scope (aggregates, non-state actors)."""
+    return frame.loc[~frame[column].isin(set(listed))].reset_index(drop=True)

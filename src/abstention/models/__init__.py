@@ -1,0 +1,1 @@
+"""Stage 3: the analysis panel, model specifications, estimators and inference."""

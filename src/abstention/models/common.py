@@ -1,0 +1,17 @@
+"""Names the estimator modules share. No numerical imports, so the workflow's parse can read
+them (the model specs check estimator names against these)."""
+
+ESTIMATORS = ("logit", "firth_logit", "lpm", "mnlogit", "ordered_logit")
+BINARY_ESTIMATORS = ("logit", "firth_logit", "lpm")
+MAXIMUM_LIKELIHOOD = ("logit", "mnlogit", "ordered_logit")
+COV_TYPES = ("nonrobust", "HC1", "cluster")
+INTERCEPT = "Intercept"
+LATENT = "latent"
+TABLE_COLUMNS = ["equation", "term", "estimate", "std_error", "z", "p", "ci_low", "ci_high"]
+PREDICT_COLUMNS = ["equation", "prob", "ci_low", "ci_high"]
+INFERENCE_COLUMNS = ["std_error", "z", "p", "ci_low", "ci_high"]
+SEPARATED = "separated"
+
+
+class EstimationWarning(UserWarning):
+    """Raised for conditions the caller should see in ``fit['warnings']``."""

@@ -1,0 +1,191 @@
+"""Booktabs tables of the derived results (hypotheses, robustness effects, per-text estimates,
+sensitivity, the Israel case): one row per quantity, never a number without its interval."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from abstention.labels import label as readable
+from abstention.outputs.latex import escape, number
+
+
+def _interval(low: float, high: float) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return f"[{number(low)}, {number(high)}]"
+
+
+def _p(value: float) -> str:
+    if pd.isna(value):
+        return ""
+    return "$<$0.001" if value < 0.001 else number(value)
+
+
+def _table(caption: str, label: str, header: list[str], rows: list[list[str]], note: str,
+           align: str | None = None) -> str:
+    align = align or "l" + "r" * (len(header) - 1)
+    lines = [r"\begin{table}[tbp]", r"\centering", r"\small", f"\\caption{{{escape(caption)}}}",
+             f"\\label{{{label}}}", r"\resizebox{\textwidth}{!}{%",
+             f"\\begin{{tabular}}{{{align}}}", r"\toprule", " & ".join(header) + r" \\",
+             r"\midrule"]
+    lines += [" & ".join(row) + r" \\" for row in rows]
+    lines += [r"\bottomrule", r"\end{tabular}}", r"\par\smallskip",
+              r"\parbox{\linewidth}{\footnotesize\raggedright Note: " + note + "}",
+              r"\end{table}"]
+    return "\n".join(lines) + "\n"
+
+
+def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: str, label: str,
+                     randomisation: pd.DataFrame | None = None) -> str:
+    """`randomisation` (rows shaped like the hypotheses table's) goes after its hypothesis."""
+    if randomisation is not None:
+        parts = [hypotheses[hypotheses["hypothesis"] <= "H1"], randomisation[hypotheses.columns],
+                 hypotheses[hypotheses["hypothesis"] > "H1"]]
+        hypotheses = pd.concat(parts, ignore_index=True)
+    rows = []
+    for frame in (hypotheses, checks):
+        frame = (frame.assign(component=~frame["primary"].astype(bool))
+                 .sort_values(["hypothesis", "component"], kind="stable"))
+        for row in frame.itertuples():
+            first = escape(row.hypothesis) if row.primary else ""
+            text = escape(row.label) if row.primary else r"\quad " + escape(row.label)
+            rows.append([first, text, number(row.estimate), _interval(row.ci_low, row.ci_high),
+                         _p(row.p), f"{row.n} ({row.n_states})"])
+    note = ("Primary quantities first, their components indented. H1: delta-method interval "
+            "and p-value under state-clustered covariance, pooled over the imputations by "
+            "Rubin's rules; every other row: percentile interval and two-sided p-value of a "
+            "state-clustered bootstrap across the imputations; the randomisation row: two-sided "
+            "p-value of the observed AME against the tie permuted across states within UN "
+            "regional group, the model refitted on each draw (no interval). N: state-votes "
+            "(states) of the primary model. The period row tests whether the 2024-2025 texts "
+            "can be pooled with 2022-2023.")
+    return _table(caption, label, ["", "Quantity", "Estimate", "95\\% interval", "p",
+                                   "N (states)"], rows, note, "llrrrr")
+
+
+def effects_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], terms: list[str],
+                  caption: str, label: str, titles: dict[str, str]) -> str:
+    rows = []
+    for name, table in margins.items():
+        binary = table[table["equation"].astype(str) == "1"].set_index("term")
+        for term in [t for t in terms if t in binary.index]:
+            row = binary.loc[term]
+            fit = fits[name]
+            if bool(row.get("separated", False)):
+                cells = ["separated", "", ""]
+            else:
+                cells = [number(row["estimate"]), _interval(row["ci_low"], row["ci_high"]),
+                         _p(row["p"])]
+            rows.append([escape(titles.get(name, name)), escape(readable(term)), *cells,
+                         str(fit["n"]), str(fit["states"]), escape(fit["cov_type"]),
+                         escape(fit.get("missing", "complete"))])
+    note = ("Average marginal effect on the probability of not voting yes (average change from "
+            "0 to 1 for binary measures, average derivative otherwise), delta-method 95\\% "
+            "interval and p-value; imputed models pooled over the imputations by Rubin's rules. "
+            "'separated': the maximum-likelihood estimate does not exist, no interval or test "
+            "is shown; see the Firth row.")
+    header = ["Model", "Tie measure", "AME", "95\\% interval", "p", "N", "States", "Covariance",
+              "Missing data"]
+    return _table(caption, label, header, rows, note, "llrrrrrll")
+
+
+def heterogeneity_table(effects: pd.DataFrame, caption: str, label: str) -> str:
+    terms = list(dict.fromkeys(effects["term"]))
+    rows = []
+    for symbol, group in effects.groupby("symbol", sort=False):
+        first = group.iloc[0]
+        cells = [escape(symbol.removeprefix("A/RES/")), str(first["date"])[:10]]
+        for term in terms:
+            row = group[group["term"] == term].iloc[0]
+            if row["status"] != "ok":
+                cells += ["not estimable", ""]
+            elif bool(row["separated"]) if pd.notna(row["separated"]) else False:
+                cells += ["separated", ""]
+            else:
+                cells += [number(row["estimate"]), _interval(row["ci_low"], row["ci_high"])]
+        cells.append("" if pd.isna(first["n"]) else str(int(first["n"])))
+        rows.append(cells)
+    header = ["Text", "Date"]
+    for term in terms:
+        header += [escape(readable(term)), "95\\% interval"]
+    note = ("Average marginal effects on not voting yes from a Firth logit of each text alone "
+            "(the main model's confounders, regional-group dummies) on complete cases; Wald "
+            "intervals from the penalised fit's covariance. N: states.")
+    return _table(caption, label, [*header, "N"], rows, note, "ll" + "rr" * len(terms) + "r")
+
+
+def sensitivity_table(sensitivity: pd.DataFrame, caption: str, label: str) -> str:
+    first = sensitivity.iloc[0]
+    rows = [[escape(readable(r.benchmark)), f"{r.kd:g}x", number(r.r2dz_x),
+             number(r.r2yz_dx), number(r.adjusted_estimate),
+             _interval(r.adjusted_ci_low, r.adjusted_ci_high)]
+            for r in sensitivity.itertuples()]
+    note = (f"Outcome: share of the texts on which a state withheld a yes vote; OLS with "
+            f"classical standard errors, {int(first['n_states'])} states. Estimate "
+            f"{number(first['estimate'])} (SE {number(first['std_error'])}, t "
+            f"{number(first['t'], 2)}); partial $R^2$ of the treatment with the outcome "
+            f"{number(first['partial_r2'])}; robustness value {number(first['rv_q'])} "
+            f"(to bring the estimate to zero) and {number(first['rv_qa'])} (to make it "
+            "insignificant at 5\\%). Rows: a confounder k times as strong as the benchmark, "
+            "its partial $R^2$ with the treatment and with the outcome, and the adjusted "
+            "estimate and interval (Cinelli and Hazlett 2020).")
+    header = ["Benchmark", "k", "$R^2_{D\\sim Z|X}$", "$R^2_{Y\\sim Z|D,X}$", "Adjusted",
+              "95\\% interval"]
+    return _table(caption, label, header, rows, note, "lrrrrr")
+
+
+def israel_table(israel: pd.DataFrame, caption: str, label: str) -> str:
+    rows = []
+    for r in israel.itertuples():
+        yes_voters = ("" if pd.isna(r.prob_yes_voters) else
+                      f"{number(r.prob_yes_voters, 2)} "
+                      f"{_interval(r.ci_low_yes_voters, r.ci_high_yes_voters)}")
+        rows.append([escape(r.symbol.removeprefix("A/RES/")), str(r.date)[:10], escape(r.vote),
+                     "yes" if r.cosponsor == 1 else "no",
+                     f"{number(r.prob, 2)} {_interval(r.ci_low, r.ci_high)}", yes_voters])
+    note = ("Predicted probability of co-sponsoring with 95\\% interval from the Firth models "
+            "of all members and of yes voters (the latter only where Israel voted yes), pooled "
+            "over the imputations.")
+    return _table(caption, label, ["Text", "Date", "Vote", "Co-sponsored",
+                                   "Pr(co-sponsor), all", "Pr(co-sponsor), yes voters"], rows,
+                  note, "llllrr")
+
+
+def codebook_table(codebook: pd.DataFrame, caption: str, label: str) -> str:
+    """Booktabs longtable of the codebook for the appendix (needs longtable, booktabs, array).
+
+    Name, definition and unit share one column and source and period another, so
+    the table fits the text width of a portrait page.
+    """
+    ragged = r">{\raggedright\arraybackslash}"
+    header = r"Variable, definition [unit] & Source (period) & N & Min & Median & Max \\"
+    lines = [
+        r"\begingroup",
+        r"\footnotesize",
+        r"\setlength{\tabcolsep}{3pt}",
+        rf"\begin{{longtable}}{{@{{}}{ragged}p{{0.36\linewidth}}{ragged}p{{0.26\linewidth}}rrrr@{{}}}}",
+        rf"\caption{{{escape(caption)}}}\label{{{label}}}\\",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endfirsthead",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endhead",
+        r"\bottomrule",
+        r"\endfoot",
+    ]
+    for row in codebook.itertuples(index=False):
+        cells = [
+            rf"\texttt{{{escape(row.variable)}}}\newline "
+            f"{escape(row.definition)} [{escape(row.unit)}]",
+            f"{escape(row.source)} ({escape(row.year)})",
+            str(row.n_nonmissing),
+            number(row.min, 3, significant=True),
+            number(row.median, 3, significant=True),
+            number(row.max, 3, significant=True),
+        ]
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\end{longtable}", r"\endgroup", ""]
+    return "\n".join(lines)

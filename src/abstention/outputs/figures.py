@@ -1,0 +1,630 @@
+"""The paper's figures: each takes tidy tables and returns a Figure; `style.save_figure` writes it.
+
+No function here reads or writes files, so a figure can be rebuilt from any
+table with the documented columns, including the small synthetic ones the
+tests use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
+from matplotlib.ticker import PercentFormatter
+
+from abstention.errors import DataError
+from abstention.labels import label
+from abstention.outputs.projection import cut_at_antimeridian, equal_earth
+from abstention.outputs.style import (
+    COSPONSOR_COLOUR,
+    COSPONSOR_EDGE,
+    COSPONSOR_HATCH,
+    FOCAL_COLOUR,
+    FULL_WIDTH,
+    NO_DATA_COLOUR,
+    SERIES_COLOURS,
+    SERIES_MARKERS,
+    SINGLE_COLUMN,
+    VOTE_COLOURS,
+    VOTE_LABELS,
+    VOTE_MARKERS,
+    VOTE_ORDER,
+    styled,
+)
+from abstention.vote_codes import NO_RIGHT_TO_VOTE
+
+INVASION_DATE = pd.Timestamp("2022-02-24")
+SHARE_VARIABLES = frozenset({"arms_share_russia", "trade_share_russia"})
+MAP_SOUTH_LIMIT = -58.0  # degrees latitude: crops Antarctica, which casts no vote
+SMALL_STATE_MARKER_SIZE = 9.0  # points squared: a dot about 3 points across
+
+
+def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    columns = list(columns)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise DataError(None, what, f"columns {columns}", f"missing {missing}")
+    if "vote" in columns:
+        unknown = sorted(map(str, table.loc[~table["vote"].isin(VOTE_ORDER), "vote"].unique()))
+        if unknown:
+            raise DataError(None, f"{what}.vote", f"one of {list(VOTE_ORDER)}", unknown)
+
+
+def _in_order(values: pd.Series) -> list:
+    """Categories in their declared order if categorical, otherwise in order of appearance."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [c for c in values.cat.categories if (values == c).any()]
+    return list(dict.fromkeys(values))
+
+
+def _resolutions(panel: pd.DataFrame) -> pd.DataFrame:
+    """One row per resolution, in date order, with a short axis label."""
+    res = panel[["res_id", "symbol", "date"]].drop_duplicates("res_id")
+    res = res.assign(date=pd.to_datetime(res["date"])).sort_values(["date", "symbol"])
+    return res.assign(short=res["symbol"].str.replace(r"^A/RES/", "", regex=True)).reset_index(
+        drop=True
+    )
+
+
+def _resolution_axis(ax: Axes, res: pd.DataFrame) -> None:
+    ax.set_xticks(
+        np.arange(len(res)),
+        [f"{row.short}\n{row.date:%b %Y}" for row in res.itertuples(index=False)],
+    )
+    ax.set_xlim(-0.5, len(res) - 0.5)
+    ax.tick_params(axis="x", length=0, labelrotation=90 if len(res) > 6 else 0)
+
+
+def _series(i: int) -> dict[str, str]:
+    """Colour and marker of the i-th line that is not a vote category (model, group)."""
+    return {
+        "color": SERIES_COLOURS[i % len(SERIES_COLOURS)],
+        "marker": SERIES_MARKERS[i % len(SERIES_MARKERS)],
+    }
+
+
+def _as_percent(axis: Axis) -> None:
+    """Shares and probabilities are stored as 0..1 and read as percentages."""
+    axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def _text_colour(background: str) -> str:
+    """Black or white, whichever reads better on the background (WCAG relative luminance)."""
+    channels = np.array(to_rgb(background))
+    linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return "black" if linear @ np.array([0.2126, 0.7152, 0.0722]) > 0.179 else "white"
+
+
+def _country_path(polygons: Sequence[Sequence[np.ndarray]]) -> MplPath:
+    rings = [
+        MplPath(equal_earth(piece), closed=True)
+        for rings in polygons
+        for ring in rings
+        for piece in cut_at_antimeridian(ring)
+    ]
+    return MplPath.make_compound_path(*rings)
+
+
+@styled
+def world_map_es11_1(
+    outlines: pd.DataFrame,
+    panel_es11_1: pd.DataFrame,
+    markers: pd.DataFrame,
+    small_state_km2: float,
+) -> Figure:
+    """Map of the ES-11/1 vote, co-sponsors hatched, small states also marked by a dot.
+
+    `outlines` has colour_iso3 (the member whose vote fills the outline, missing for
+    grey) and polygons; `panel_es11_1` has one row per member state: iso3, vote,
+    cosponsor; `markers` has iso3, lon, lat for the members drawn as a dot as well,
+    those smaller than `small_state_km2` or without an outline. A co-sponsor's dot
+    has a black ring, since hatching does not show at that size.
+    """
+    _require(outlines, ["colour_iso3", "polygons"], "outlines")
+    _require(panel_es11_1, ["iso3", "vote", "cosponsor"], "panel_es11_1")
+    _require(markers, ["iso3", "lon", "lat"], "markers")
+    repeated = sorted(panel_es11_1.loc[panel_es11_1["iso3"].duplicated(), "iso3"].unique())
+    if repeated:
+        raise DataError(None, "panel_es11_1.iso3", "one row per member state", repeated)
+    votes = panel_es11_1.set_index("iso3")
+    strangers = sorted(set(markers["iso3"]) - set(votes.index))
+    if strangers:
+        raise DataError(None, "markers.iso3", "member states in panel_es11_1", strangers)
+    shapes = outlines.assign(
+        vote=outlines["colour_iso3"].map(votes["vote"]).fillna("no data"),
+        cosponsor=outlines["colour_iso3"].map(votes["cosponsor"]).fillna(0).astype(bool),
+        path=outlines["polygons"].map(_country_path),
+    )
+    fig = Figure(figsize=(FULL_WIDTH, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    fills = {"no data": NO_DATA_COLOUR} | VOTE_COLOURS
+    for vote, colour in fills.items():
+        paths = shapes.loc[shapes["vote"] == vote, "path"]
+        if not paths.empty:
+            ax.add_collection(
+                PatchCollection(
+                    [PathPatch(p) for p in paths],
+                    facecolor=colour,
+                    edgecolor="white",
+                    linewidth=0.2,
+                )
+            )
+    hatched = {"edgecolor": COSPONSOR_EDGE, "hatch": COSPONSOR_HATCH, "linewidth": 0.3}
+    sponsors = shapes.loc[shapes["cosponsor"], "path"]
+    if not sponsors.empty:
+        ax.add_collection(
+            PatchCollection([PathPatch(p) for p in sponsors], facecolor="none", **hatched)
+        )
+    dots = markers.assign(
+        vote=markers["iso3"].map(votes["vote"]),
+        cosponsor=markers["iso3"].map(votes["cosponsor"]).astype(bool),
+    ).sort_values("cosponsor", kind="stable")
+    at = equal_earth(dots[["lon", "lat"]].to_numpy(dtype=float).reshape(-1, 2))
+    ax.scatter(
+        at[:, 0],
+        at[:, 1],
+        s=SMALL_STATE_MARKER_SIZE,
+        c=dots["vote"].map(VOTE_COLOURS).tolist(),
+        edgecolors=np.where(dots["cosponsor"], COSPONSOR_EDGE, "white").tolist(),
+        linewidths=np.where(dots["cosponsor"], 0.7, 0.3),
+        zorder=3,
+    )
+    corner = equal_earth(np.array([[180.0, 0.0], [0.0, MAP_SOUTH_LIMIT], [0.0, 90.0]]))
+    ax.set_xlim(-corner[0, 0], corner[0, 0])
+    ax.set_ylim(corner[1, 1], corner[2, 1])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    counts = panel_es11_1["vote"].value_counts()
+    handles = [
+        Patch(facecolor=VOTE_COLOURS[v], label=f"{VOTE_LABELS[v]} ({counts.get(v, 0)})")
+        for v in VOTE_ORDER
+    ]
+    handles += [
+        Patch(
+            facecolor="white",
+            **hatched,
+            label=f"Co-sponsor ({int(panel_es11_1['cosponsor'].sum())})",
+        ),
+        Patch(facecolor=NO_DATA_COLOUR, label="Not a member or no vote data"),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=4,
+            markerfacecolor="white",
+            markeredgecolor=COSPONSOR_EDGE,
+            markeredgewidth=0.7,
+            label=f"Under {small_state_km2:,.0f} km\N{SUPERSCRIPT TWO} ({len(markers)});"
+            " ringed if co-sponsor",
+        ),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3)
+    return fig
+
+
+@styled
+def vote_counts_by_resolution(panel: pd.DataFrame) -> Figure:
+    """Stacked vote counts per resolution, with the number of co-sponsors beside each stack.
+
+    `panel`: one row per member state x resolution: res_id, symbol, date, vote, cosponsor.
+    """
+    _require(panel, ["res_id", "symbol", "date", "vote", "cosponsor"], "panel")
+    res = _resolutions(panel)
+    counts = pd.crosstab(panel["res_id"], panel["vote"]).reindex(
+        index=res["res_id"], columns=list(VOTE_ORDER), fill_value=0
+    )
+    sponsors = panel.groupby("res_id")["cosponsor"].sum().reindex(res["res_id"], fill_value=0)
+    fig = Figure(figsize=(FULL_WIDTH, 3.0), layout="constrained")
+    ax = fig.add_subplot()
+    x = np.arange(len(res))
+    width = 0.38
+    bottom = np.zeros(len(res))
+    for vote in VOTE_ORDER:
+        heights = counts[vote].to_numpy()
+        bars = ax.bar(
+            x - width / 2,
+            heights,
+            width,
+            bottom=bottom,
+            color=VOTE_COLOURS[vote],
+            label=VOTE_LABELS[vote],
+        )
+        ax.bar_label(
+            bars,
+            labels=[str(h) if h >= 12 else "" for h in heights],
+            label_type="center",
+            fontsize=6,
+            color=_text_colour(VOTE_COLOURS[vote]),
+        )
+        bottom += heights
+    bars = ax.bar(
+        x + width / 2, sponsors.to_numpy(), width, color=COSPONSOR_COLOUR, label="Co-sponsors"
+    )
+    ax.bar_label(bars, padding=1, fontsize=6)
+    _resolution_axis(ax, res)
+    ax.set_ylabel("Member states")
+    fig.legend(loc="outside upper center", ncols=3)
+    return fig
+
+
+@styled
+def alignment_vs_arms(panel_es11_1: pd.DataFrame, label_iso3: list[str]) -> Figure:
+    """Prior alignment against Russian arms share, one marker per ES-11/1 vote.
+
+    `panel_es11_1`: iso3, name, vote, arms_share_russia, ideal_pre (alignment before the
+    arms window, so measured before the ties). States with either value missing are not
+    drawn (and not labelled); a label for a state absent from the table is an error.
+    """
+    x_name, y_name = "arms_share_russia", "ideal_pre"
+    _require(panel_es11_1, ["iso3", "name", "vote", x_name, y_name], "panel_es11_1")
+    unknown = sorted(set(label_iso3) - set(panel_es11_1["iso3"]))
+    if unknown:
+        raise DataError(None, "label_iso3", "ISO3 codes present in panel_es11_1", unknown)
+    data = panel_es11_1.dropna(subset=[x_name, y_name])
+    fig = Figure(figsize=(FULL_WIDTH, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    for vote in VOTE_ORDER:
+        group = data[data["vote"] == vote]
+        if group.empty:
+            continue
+        ax.scatter(
+            group[x_name],
+            group[y_name],
+            s=16,
+            color=VOTE_COLOURS[vote],
+            marker=VOTE_MARKERS[vote],
+            edgecolors="white",
+            linewidths=0.3,
+            alpha=0.85,
+            label=f"{VOTE_LABELS[vote]} ({len(group)})",
+        )
+    for row in data[data["iso3"].isin(label_iso3)].itertuples(index=False):
+        ax.annotate(
+            row.name,
+            (getattr(row, x_name), getattr(row, y_name)),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=6,
+        )
+    if x_name in SHARE_VARIABLES:
+        _as_percent(ax.xaxis)
+    ax.set_xlabel(label(x_name))
+    ax.set_ylabel(label(y_name))
+    fig.legend(title="ES-11/1 vote", loc="outside right upper")
+    return fig
+
+
+@styled
+def marginal_effects(margins: pd.DataFrame) -> Figure:
+    """Average marginal effects with intervals, terms down the side, one marker per model.
+
+    `margins`: model, term, estimate, ci_low, ci_high, and optionally equation
+    (one panel per equation, e.g. the outcomes of a multinomial model; a missing
+    equation is the single outcome of a binary model).
+    """
+    _require(margins, ["model", "term", "estimate", "ci_low", "ci_high"], "margins")
+    equation = margins["equation"] if "equation" in margins else pd.Series("", margins.index)
+    data = margins.assign(equation=equation.fillna("").astype(str))
+    equations = _in_order(data["equation"])
+    terms = _in_order(data["term"])
+    models = _in_order(data["model"])
+    position = {term: i for i, term in enumerate(terms)}
+    step = min(0.8 / len(models), 0.2)
+    offsets = (np.arange(len(models)) - (len(models) - 1) / 2) * step
+    width = FULL_WIDTH if len(equations) > 1 else SINGLE_COLUMN * 1.6
+    fig = Figure(figsize=(width, 0.9 + 0.3 * len(terms)), layout="constrained")
+    axes = fig.subplots(1, len(equations), sharey=True, squeeze=False)[0]
+    handles = {}
+    for ax, eq in zip(axes, equations, strict=True):
+        for i, model in enumerate(models):
+            rows = data[(data["equation"] == eq) & (data["model"] == model)]
+            if rows.empty:
+                continue
+            handles[model] = ax.errorbar(
+                rows["estimate"],
+                rows["term"].map(position) + offsets[i],
+                xerr=[rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]],
+                **_series(i),
+                linestyle="none",
+                markersize=3.5,
+                elinewidth=1.0,
+                capsize=0,
+                label=model,
+            )
+        ax.axvline(0, color="#777777", linewidth=0.6, linestyle=":")
+        if len(equations) > 1:
+            ax.set_title(eq)
+        ax.set_xlabel("Average marginal effect")
+        ax.grid(axis="x")
+    axes[0].set_yticks(np.arange(len(terms)), [label(t) for t in terms])
+    axes[0].set_ylim(len(terms) - 0.5, -0.5)
+    fig.legend(
+        [handles[m] for m in models if m in handles],
+        [m for m in models if m in handles],
+        loc="outside lower center",
+        ncols=min(len(models), 3),
+    )
+    return fig
+
+
+@styled
+def predicted_not_yes_curve(
+    curve: pd.DataFrame, rug: Iterable[float] | None = None, x: str = "arms_share_russia"
+) -> Figure:
+    """Predicted probability of not voting yes over one predictor, with its confidence band.
+
+    `curve`: the predictor column `x` (a grid), prob, ci_low, ci_high. `rug`: observed
+    values of the predictor, drawn as ticks along the bottom to show where data are thin.
+    """
+    _require(curve, [x, "prob", "ci_low", "ci_high"], "curve")
+    data = curve.sort_values(x)
+    colour = SERIES_COLOURS[0]
+    fig = Figure(figsize=(SINGLE_COLUMN, 2.6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.fill_between(data[x], data["ci_low"], data["ci_high"], color=colour, alpha=0.25, linewidth=0)
+    ax.plot(data[x], data["prob"], color=colour)
+    if rug is not None:
+        values = np.asarray(list(rug), dtype=float)
+        ax.vlines(
+            values[~np.isnan(values)],
+            0,
+            0.04,
+            transform=ax.get_xaxis_transform(),
+            color=FOCAL_COLOUR,
+            linewidth=0.4,
+            alpha=0.6,
+        )
+    ax.set_ylim(0, 1)
+    if x in SHARE_VARIABLES:
+        _as_percent(ax.xaxis)
+    _as_percent(ax.yaxis)
+    ax.set_xlabel(label(x))
+    ax.set_ylabel("Pr(did not vote yes)")
+    return fig
+
+
+@styled
+def israel_path(panel: pd.DataFrame, peers: dict[str, list[str]], focal: str = "ISR") -> Figure:
+    """The focal state's vote and co-sponsorship per resolution against its peer groups.
+
+    `panel`: iso3, name, res_id, symbol, date, vote, cosponsor. `peers` maps a group
+    name to its ISO3 codes; the focal state is left out of every group's share.
+    The focal state's points are 1 (voted yes / co-sponsored) or 0, coloured by vote.
+    """
+    _require(panel, ["iso3", "name", "res_id", "symbol", "date", "vote", "cosponsor"], "panel")
+    res = _resolutions(panel)
+    focal_rows = panel[panel["iso3"] == focal].set_index("res_id").reindex(res["res_id"])
+    if focal_rows["vote"].isna().any():
+        missing = res.loc[focal_rows["vote"].isna().to_numpy(), "symbol"].tolist()
+        raise DataError(None, f"panel[iso3 == {focal!r}]", "a row for every resolution", missing)
+    focal_name = str(focal_rows["name"].iloc[0])
+    x = np.arange(len(res))
+    fig = Figure(figsize=(FULL_WIDTH, 2.9), layout="constrained")
+    ax_yes, ax_cos = fig.subplots(1, 2, sharey=True)
+    for i, (group, members) in enumerate(peers.items()):
+        rows = panel[panel["iso3"].isin(set(members) - {focal})]
+        if rows.empty:
+            raise DataError(None, f"peers[{group!r}]", "member states present in panel", members)
+        shares = (
+            rows.assign(yes=rows["vote"].eq("yes"))
+            .groupby("res_id")[["yes", "cosponsor"]]
+            .mean()
+            .reindex(res["res_id"])
+        )
+        line = _series(i) | {"markersize": 3.5, "label": f"{group} (n = {rows['iso3'].nunique()})"}
+        ax_yes.plot(x, shares["yes"].to_numpy(), **line)
+        ax_cos.plot(x, shares["cosponsor"].to_numpy(), **line)
+    focal_yes = focal_rows["vote"].eq("yes").astype(float).to_numpy()
+    ax_yes.plot(x, focal_yes, color=FOCAL_COLOUR, linewidth=0.8, zorder=3)
+    for vote in VOTE_ORDER:
+        at = focal_rows["vote"].eq(vote).to_numpy()
+        if at.any():
+            ax_yes.scatter(
+                x[at],
+                focal_yes[at],
+                s=36,
+                color=VOTE_COLOURS[vote],
+                marker=VOTE_MARKERS[vote],
+                edgecolors=FOCAL_COLOUR,
+                linewidths=0.6,
+                zorder=4,
+                label=f"{focal_name}: {VOTE_LABELS[vote].lower()}",
+            )
+    ax_cos.plot(
+        x,
+        focal_rows["cosponsor"].astype(float).to_numpy(),
+        color=FOCAL_COLOUR,
+        marker="o",
+        markersize=4,
+        linewidth=0.8,
+        zorder=3,
+        label=focal_name,
+    )
+    for ax, title in ((ax_yes, "Voted yes"), (ax_cos, "Co-sponsored")):
+        _resolution_axis(ax, res)
+        ax.set_title(title)
+        ax.set_ylim(-0.05, 1.05)
+        _as_percent(ax.yaxis)
+    ax_yes.set_ylabel("Share of group")
+    fig.legend(*ax_yes.get_legend_handles_labels(), loc="outside lower center", ncols=4)
+    return fig
+
+
+@styled
+def abstention_over_time(votes_long: pd.DataFrame) -> Figure:
+    """Share of each security-tie group not voting yes on every Ukraine vote, at the real vote
+    dates (markers only: the votes are irregularly spaced). States that had lost their vote are
+    left out of the share.
+
+    `votes_long`: iso3, res_id, symbol, date, vote, tie_group (one row per member
+    state x vote; a categorical tie_group fixes the legend order). A state without the
+    right to vote (Article 19) is left out of that vote's share.
+    """
+    _require(votes_long, ["iso3", "res_id", "symbol", "date", "vote", "tie_group"], "votes_long")
+    vote = votes_long["vote"]
+    data = votes_long.assign(
+        date=pd.to_datetime(votes_long["date"]),
+        withheld=vote.isin(["abstain", "absent", "no"]).astype(float).where(
+            vote != NO_RIGHT_TO_VOTE),
+    )
+    fig = Figure(figsize=(FULL_WIDTH, 2.8), layout="constrained")
+    ax = fig.add_subplot()
+    for i, group in enumerate(_in_order(data["tie_group"])):
+        rows = data[data["tie_group"] == group]
+        share = rows.groupby(["date", "res_id"], as_index=False)["withheld"].mean()
+        ax.plot(
+            share["date"],
+            share["withheld"],
+            **_series(i),
+            markersize=3.5,
+            linestyle="none",
+            alpha=0.9,
+            label=f"{group} (n = {rows['iso3'].nunique()} states)",
+        )
+    ax.axvline(INVASION_DATE, color="#777777", linewidth=0.7, linestyle=":")
+    ax.annotate(
+        "Full-scale invasion",
+        (INVASION_DATE, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(-3, 0),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=6,
+        color="#555555",
+    )
+    ax.set_ylim(0, 1)
+    _as_percent(ax.yaxis)
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.set_ylabel("Did not vote yes")
+    fig.legend(title="Security ties to Russia", loc="outside right upper")
+    return fig
+
+
+@styled
+def hypothesis_quantities(quantities: pd.DataFrame) -> Figure:
+    """One panel per hypothesis: its primary quantity and components with 95 % intervals.
+
+    `quantities`: hypothesis, label, estimate, ci_low, ci_high, primary (rows in display
+    order; the primary row of each panel is drawn in the focal colour).
+    """
+    _require(quantities, ["hypothesis", "label", "estimate", "ci_low", "ci_high", "primary"],
+             "quantities")
+    panels = _in_order(quantities["hypothesis"])
+    heights = [quantities["hypothesis"].eq(h).sum() for h in panels]
+    fig = Figure(figsize=(FULL_WIDTH, 0.8 + 0.32 * sum(heights)), layout="constrained")
+    axes = fig.subplots(len(panels), 1, squeeze=False, height_ratios=heights)[:, 0]
+    for ax, hypothesis in zip(axes, panels, strict=True):
+        rows = quantities[quantities["hypothesis"] == hypothesis].reset_index(drop=True)
+        y = np.arange(len(rows))
+        colours = [FOCAL_COLOUR if primary else SERIES_COLOURS[0] for primary in rows["primary"]]
+        ax.errorbar(rows["estimate"], y, xerr=[rows["estimate"] - rows["ci_low"],
+                                                rows["ci_high"] - rows["estimate"]],
+                    fmt="none", ecolor=colours, elinewidth=1.0)
+        ax.scatter(rows["estimate"], y, color=colours, s=14, zorder=3)
+        ax.axvline(0, color="#777777", linewidth=0.6, linestyle=":")
+        ax.set_yticks(y, rows["label"])
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_title(hypothesis, loc="left", fontsize=8)
+        ax.grid(axis="x")
+    axes[-1].set_xlabel(
+        "Estimate (probability scale; relative effects as multiples of the base rate)")
+    return fig
+
+
+@styled
+def per_text_effects(effects: pd.DataFrame) -> Figure:
+    """Per-text average marginal effects with intervals, one panel per tie measure, texts at
+    their vote dates; separated or failed fits are marked, not drawn as numbers.
+
+    `effects`: symbol, date, term, estimate, ci_low, ci_high, status, separated.
+    """
+    _require(effects, ["symbol", "date", "term", "estimate", "ci_low", "ci_high", "status"],
+             "effects")
+    terms = _in_order(effects["term"])
+    fig = Figure(figsize=(FULL_WIDTH, 1.0 + 1.9 * len(terms)), layout="constrained")
+    axes = fig.subplots(len(terms), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, term in zip(axes, terms, strict=True):
+        rows = effects[effects["term"] == term].assign(date=lambda d: pd.to_datetime(d["date"]))
+        shown = rows[rows["status"].eq("ok") & ~rows["separated"].fillna(False).astype(bool)]
+        ax.errorbar(shown["date"], shown["estimate"],
+                    yerr=[shown["estimate"] - shown["ci_low"],
+                          shown["ci_high"] - shown["estimate"]],
+                    fmt="o", color=SERIES_COLOURS[0], markersize=3, elinewidth=0.8)
+        skipped = rows[~rows.index.isin(shown.index)]
+        ax.scatter(skipped["date"], np.zeros(len(skipped)), marker="x", color=FOCAL_COLOUR, s=14,
+                   label="not estimable / separated" if len(skipped) else None)
+        ax.axhline(0, color="#777777", linewidth=0.6, linestyle=":")
+        ax.axvline(INVASION_DATE, color="#777777", linewidth=0.6, linestyle="--")
+        ax.set_title(label(term), loc="left", fontsize=8)
+        ax.set_ylabel("AME on not voting yes")
+        ax.grid(axis="y")
+        if len(skipped):
+            ax.legend(loc="upper left", fontsize=6)
+    axes[-1].xaxis.set_major_locator(mdates.YearLocator())
+    axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    return fig
+
+
+@styled
+def specification_curve(table: pd.DataFrame, choices: Sequence[str]) -> Figure:
+    """Per estimand, the estimates of the ok specifications sorted, with 95 % intervals (dark
+    where p < 0.05), and below them the choice matrix: one row per value of each choice (in
+    the table's order), a tick where a specification makes it. Separated fits (an estimate
+    where the iterations stopped, possibly without bound) and failed ones are counted in the
+    title, not drawn.
+
+    `table`: estimand, the `choices` columns, estimate, ci_low, ci_high, p, status.
+    """
+    _require(table, ["estimand", *choices, "estimate", "ci_low", "ci_high", "p", "status"],
+             "specifications")
+    estimands = _in_order(table["estimand"])
+    fig = Figure(figsize=(FULL_WIDTH, 4.6 * len(estimands)), layout="constrained")
+    axes = fig.subplots(2 * len(estimands), 1, squeeze=False,
+                        height_ratios=[1.0, 2.0] * len(estimands))[:, 0]
+    for k, estimand in enumerate(estimands):
+        every = table[table["estimand"] == estimand]
+        rows = every[every["status"] == "ok"].sort_values("estimate", kind="stable")
+        rows = rows.reset_index(drop=True)
+        x = np.arange(len(rows))
+        significant = (rows["p"] < 0.05).to_numpy()
+        curve, matrix = axes[2 * k], axes[2 * k + 1]
+        curve.vlines(x, rows["ci_low"], rows["ci_high"], color=NO_DATA_COLOUR, linewidth=0.4)
+        for mask, colour, name in ((significant, FOCAL_COLOUR, "p < 0.05"),
+                                   (~significant, SERIES_COLOURS[0], "p \u2265 0.05")):
+            curve.scatter(x[mask], rows["estimate"][mask], s=2, color=colour, label=name,
+                          zorder=3)
+        curve.axhline(0, color="#777777", linewidth=0.6, linestyle=":")
+        curve.set_xlim(-1, len(rows))
+        curve.set_xticks([])
+        curve.set_ylabel("AME")
+        counts = every["status"].value_counts()
+        curve.set_title(f"{estimand}: {len(every)} specifications, {counts.get('ok', 0)} ok "
+                        f"(shown), {counts.get('separated', 0)} separated, "
+                        f"{counts.get('failed', 0)} failed", loc="left")
+        curve.legend(loc="upper left", fontsize=6, markerscale=2)
+        labels = []
+        for choice in choices:
+            for value in _in_order(every[choice]):
+                labels.append(f"{choice.replace('_', ' ')}: {label(str(value))}")
+                chosen = x[(rows[choice] == value).to_numpy()]
+                matrix.scatter(chosen, np.full(len(chosen), len(labels) - 1), marker="|", s=4,
+                               linewidths=0.4, color=FOCAL_COLOUR)
+        matrix.set_yticks(np.arange(len(labels)), labels, fontsize=4.5)
+        matrix.set_ylim(len(labels) - 0.5, -0.5)
+        matrix.set_xlim(-1, len(rows))
+        matrix.set_xticks([])
+        matrix.set_xlabel("Specifications, sorted by estimate")
+    return fig

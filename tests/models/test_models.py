@@ -1,0 +1,179 @@
+"""Model specifications: bad specs stop before fitting; real fits refit independently."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from abstention.errors import DataError
+from abstention.models.configured import fit_spec, model_sample
+from abstention.models.panel import derive_outcomes
+from abstention.models.specs import resolve_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+
+
+@pytest.fixture
+def panel() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    n = 120
+    arms = rng.uniform(0, 1, n)
+    frame = pd.DataFrame({
+        "iso3": [f"S{i:03d}" for i in range(n)],
+        "symbol": "A/RES/ES-11/1",
+        "res_id": "A/RES/ES-11/1",
+        "un_group": rng.choice(["African", "Asia-Pacific"], n),
+        "arms": arms,
+        "cosponsor": rng.integers(0, 2, n),
+        "vote": np.where(rng.uniform(size=n) < 0.2 + 0.5 * arms, "abstain", "yes"),
+    })
+    return derive_outcomes(frame)
+
+
+def spec(**overrides) -> dict:
+    base = {"outcome": "not_yes", "estimator": "logit", "resolutions": ["A/RES/ES-11/1"],
+            "covariates": ["arms"], "categorical": [], "cov_type": "HC1"}
+    return resolve_spec("test_spec", {**base, **overrides},
+                        {"model_defaults": {}, "covariate_sets": {}})
+
+
+@pytest.mark.parametrize("overrides, key", [
+    ({"covariates": ["arms", "no_such_variable"]}, "variables"),
+    ({"resolutions": ["A/RES/ES-11/99"]}, "resolutions"),
+    ({"only_votes": ["yes"]}, "outcome"),
+    ({"exclude_groups": ["African", "Asia-Pacific"]}, "sample"),
+    ({"covariates": "no_such_set"}, "covariates"),
+])
+def test_bad_spec_stops_naming_the_spec(panel, overrides, key):
+    with pytest.raises(DataError) as caught:
+        model_sample(panel, spec(**overrides))
+    assert "models.test_spec" in str(caught.value) and f"[{key}]" in str(caught.value)
+
+
+def test_spec_recovers_effect_on_simulated_panel(panel):
+    result = fit_spec(panel, spec())
+    arms = result.coefficients.set_index("term").loc["arms", "estimate"]
+    assert arms > 0 and result.fit["n"] == 120 and result.fit["name"] == "test_spec"
+
+
+def test_mnlogit_leaves_out_states_without_the_right_to_vote():
+    rng = np.random.default_rng(11)
+    n = 400
+    arms = rng.uniform(0, 1, n)
+    votes = np.where(arms + rng.normal(0, 0.4, n) > 0.7, "abstain",
+                     rng.choice(["yes", "absent", "no"], n, p=[0.8, 0.1, 0.1]))
+    votes[:7] = "no_right_to_vote"
+    frame = derive_outcomes(pd.DataFrame({
+        "iso3": [f"S{i:03d}" for i in range(n)], "symbol": "A/RES/ES-11/1",
+        "res_id": "A/RES/ES-11/1", "un_group": "African", "arms": arms, "cosponsor": 0,
+        "vote": votes,
+    }))
+    result = fit_spec(frame, spec(outcome="vote", estimator="mnlogit"))
+    assert result.fit["n"] == n - 7
+    assert set(result.coefficients["equation"]) == {"abstain", "absent", "no"}
+
+
+def test_every_configured_spec_resolves():
+    for name in CONFIG["models"]:
+        full = resolve_spec(name, CONFIG["models"][name], CONFIG)
+        assert full["covariates"] and full["estimator"] and full["cov_type"]
+
+
+def _fitted_models(results: Path, estimator: str) -> list[Path]:
+    """Complete-case fits of one estimator: their design is the exact estimation sample (an
+    imputed model's estimates are pooled over designs that differ in the imputed cells)."""
+    folders = []
+    for name in sorted(CONFIG["models"]):
+        fit = json.loads((results / "models" / name / "fit.json").read_text())
+        if fit["estimator"] == estimator and fit["missing"] == "complete":
+            folders.append(results / "models" / name)
+    assert folders, f"no complete-case {estimator} model to refit"
+    return folders
+
+
+def _design(folder: Path) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    design = pd.read_parquet(folder / "design.parquet")
+    coefficients = pd.read_csv(folder / "coefficients.csv")
+    y = design.iloc[:, 0].to_numpy(float)
+    X = design[coefficients["term"].tolist()].to_numpy(float)
+    return X, y, coefficients
+
+
+@pytest.mark.workflow
+def test_linear_probability_model_refits_with_least_squares(workflow_results):
+    for folder in _fitted_models(workflow_results, "lpm"):
+        X, y, coefficients = _design(folder)
+        beta = np.linalg.lstsq(X, y, rcond=None)[0]
+        np.testing.assert_allclose(beta, coefficients["estimate"], atol=1e-8)
+
+
+@pytest.mark.workflow
+def test_firth_estimate_solves_the_modified_score_equations(workflow_results):
+    for folder in _fitted_models(workflow_results, "firth_logit"):
+        X, y, coefficients = _design(folder)
+        p = 1 / (1 + np.exp(-X @ coefficients["estimate"].to_numpy()))
+        w = p * (1 - p)
+        xw = X * np.sqrt(w)[:, None]
+        hat = np.einsum("ij,jk,ik->i", xw, np.linalg.inv(xw.T @ xw), xw)
+        score = X.T @ (y - p + hat * (0.5 - p))
+        np.testing.assert_allclose(score, 0, atol=1e-5)
+
+
+@pytest.mark.workflow
+def test_outputs_and_validation_exist_for_every_model(workflow_results):
+    for name in CONFIG["models"]:
+        folder = workflow_results / "models" / name
+        for part in ("coefficients.csv", "margins.csv", "fit.json", "design.parquet"):
+            assert (folder / part).exists(), f"{name}/{part}"
+    validation = pd.read_csv(workflow_results / "models/validation.csv")
+    assert set(validation["model"]) == {CONFIG["validation"]["model"],
+                                        *CONFIG["validation"]["baselines"]}
+    assert validation["auc"].between(0, 1).all()
+    predictions = pd.read_csv(workflow_results / "models/predictions.csv")
+    assert set(CONFIG["prediction_states"]) <= set(predictions["iso3"])
+
+
+def test_config_schema_accepts_the_config_and_rejects_unquoted_yes():
+    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+    jsonschema.validate(CONFIG, schema)
+    broken = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    broken["models"]["h2_cosponsor"]["only_votes"] = yaml.safe_load("[yes]")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+@pytest.mark.workflow
+def test_no_separated_term_carries_inference(workflow_results):
+    """Every maximum-likelihood fit with separation marks the separated terms and prints no
+    standard error, test or interval for them; the hypothesis models have no separated term."""
+    marked = 0
+    for name in sorted(CONFIG["models"]):
+        fit_file = workflow_results / "models" / name / "fit.json"
+        fit = json.loads(fit_file.read_text())
+        for table in ("coefficients.csv", "margins.csv"):
+            rows = pd.read_csv(fit_file.parent / table)
+            separated = rows[rows["separated"]]
+            assert separated[["std_error", "z", "p", "ci_low", "ci_high"]].isna().all().all()
+            marked += len(separated)
+            if fit["estimator"] == "firth_logit":
+                assert separated.empty, fit_file.parent.name
+    assert marked > 0
+
+
+@pytest.mark.workflow
+def test_hypotheses_and_coverage_on_real_data(workflow_results):
+    hypotheses = pd.read_csv(workflow_results / "models/hypotheses.csv")
+    primary = hypotheses[hypotheses["primary"]].set_index("hypothesis")
+    assert list(primary.index) == ["H1", "H2", "H3"]
+    assert np.isfinite(primary[["estimate", "ci_low", "ci_high", "p"]].to_numpy()).all()
+    main = json.loads((workflow_results / "models/h1_vote/fit.json").read_text())
+    assert main["states"] >= 185 and main["missing"] == "imputed"
+    israel = pd.read_csv(workflow_results / "models/israel_cosponsorship.csv")
+    assert len(israel) >= 15 and israel["prob"].between(0, 1).all()

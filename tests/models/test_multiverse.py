@@ -1,0 +1,221 @@
+"""The multiverse of tie-effect specifications and randomisation inference, on simulated panels."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from scipy import special
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+from abstention.errors import DataError
+from abstention.models.configured import fit_spec, fit_spec_imputed
+from abstention.models.multiverse import (
+    enumerate_specifications,
+    observed_effect,
+    permutation_chunk,
+    randomisation_summary,
+    specification_table,
+)
+from abstention.models.panel import derive_outcomes
+from abstention.models.specs import check_multiverse
+
+TEXTS = ["T1", "T2", "T3"]
+GROUPS = ["G1", "G2", "G3"]
+SETTINGS = {"alignments": ["none", "ideal_pre"], "ties": ["tie", "volume"],
+            "outcome_codings": ["absence_as_not_yes", "absence_excluded"],
+            "samples": ["all", "without_group", "without_former_ussr"],
+            "estimators": ["logit", "firth_logit", "lpm"], "missing": ["complete", "imputed"],
+            "imputations": 2, "controls": ["x"], "categorical": ["un_group"],
+            "exclude_states": ["S000"]}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _simulate(seed: int, states: int = 150, effect: float = 1.0) -> tuple[pd.DataFrame,
+                                                                          pd.DataFrame]:
+    """A panel of `states` over three texts with a 0/1 tie, a continuous tie volume, an alignment
+    score and a control missing for a tenth of the states, and two completed data sets."""
+    rng = np.random.default_rng(seed)
+    group = rng.choice(GROUPS, states)
+    tie = (rng.uniform(size=states) < 0.3).astype(float)
+    volume = tie * rng.uniform(1, 3, states)
+    ideal = rng.normal(size=states)
+    x = rng.normal(size=states)
+    former = (rng.uniform(size=states) < 0.1).astype(float)
+    rows = []
+    for t, text in enumerate(TEXTS):
+        eta = -0.8 + 0.2 * t + 0.7 * ideal + 0.3 * x + effect * tie
+        withheld = rng.uniform(size=states) < special.expit(eta)
+        away = rng.uniform(size=states) < 0.3
+        skip = rng.uniform(size=states) < special.expit(-0.5 + effect * tie)
+        for i in range(states):
+            vote = ("absent" if away[i] else "abstain") if withheld[i] else "yes"
+            rows.append({"iso3": f"S{i:03d}", "res_id": text, "symbol": text, "vote": vote,
+                         "cosponsor": int(vote == "yes" and not skip[i]), "tie": tie[i],
+                         "volume": volume[i], "ideal_pre": ideal[i], "x": x[i],
+                         "former_ussr": former[i], "has_sponsor_list": text != "T3",
+                         "un_group": group[i]})
+    panel = derive_outcomes(pd.DataFrame(rows))
+    hidden = panel["iso3"].isin([f"S{i:03d}" for i in range(1, states, 10)])
+    panel.loc[hidden, "x"] = np.nan
+    states_x = panel.drop_duplicates("iso3")[["iso3", "x"]]
+    imputations = pd.concat([states_x.assign(x=states_x["x"].fillna(fill), imputation=number)
+                             for number, fill in ((1, -0.5), (2, 0.5))], ignore_index=True)
+    return panel, imputations
+
+
+def _model(row: pd.Series) -> dict:
+    """The configured-model form of one multiverse specification."""
+    pooled = row["text"] == "pooled"
+    covariates = [row["tie"], "x"] + ([] if row["alignment"] == "none" else [row["alignment"]])
+    spec = {"name": "cell", "outcome": "not_yes", "covariates": covariates,
+            "categorical": ["un_group"], "fixed_effects": ["res_id"] if pooled else [],
+            "resolutions": TEXTS if pooled else [row["text"]], "exclude_states": ["S000"],
+            "estimator": row["estimator"],
+            "cov_type": "cluster" if pooled else
+            ("nonrobust" if row["estimator"] == "firth_logit" else "HC1")}
+    if row["estimand"] == "H2":
+        spec.update(outcome="not_cosponsor", only_votes=["yes"])
+    elif row["outcome_coding"] == "absence_excluded":
+        spec["only_votes"] = ["yes", "abstain", "no"]
+    if row["sample"] == "without_former_ussr":
+        spec["exclude_where"] = {"former_ussr": 1}
+    elif row["sample"] != "all":
+        spec["exclude_groups"] = [row["sample"].removeprefix("without ")]
+    return spec
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    panel, imputations = _simulate(1)
+    return panel, imputations, specification_table(panel, imputations, SETTINGS, TEXTS)
+
+
+def test_every_choice_is_crossed(simulated):
+    _, _, table = simulated
+    samples = 1 + len(GROUPS) + 1
+    h1 = 2 * 2 * 2 * samples * 3 * 2 * (len(TEXTS) + 1)
+    h2 = 2 * 2 * samples * 3 * 2 * 3
+    assert len(table) == h1 + h2
+    assert set(table["status"]) <= {"ok", "separated", "failed"}
+    assert (table["status"] == "ok").mean() > 0.9
+
+
+@pytest.mark.parametrize("choice", [
+    {"estimator": "logit", "text": "pooled", "tie": "tie", "missing": "complete"},
+    {"estimator": "lpm", "text": "T1", "tie": "volume", "missing": "complete"},
+    {"estimator": "firth_logit", "text": "T2", "tie": "tie", "missing": "complete",
+     "sample": "without G2"},
+    {"estimator": "firth_logit", "text": "pooled", "tie": "volume", "missing": "complete",
+     "estimand": "H2"},
+    {"estimator": "logit", "text": "T1", "tie": "tie", "missing": "imputed",
+     "alignment": "ideal_pre", "outcome_coding": "absence_excluded"},
+])
+def test_a_cell_equals_the_model_fitted_alone(simulated, choice):
+    panel, imputations, table = simulated
+    defaults = {"estimand": "H1", "alignment": "none", "outcome_coding": "absence_as_not_yes",
+                "sample": "all"}
+    wanted = {**defaults, **choice}
+    if wanted["estimand"] == "H2":
+        wanted["outcome_coding"] = "yes_voters"
+    row = table.loc[(table[list(wanted)] == pd.Series(wanted)).all(axis=1)].iloc[0]
+    assert row["status"] == "ok"
+    spec = _model(row)
+    result = (fit_spec_imputed(panel, imputations, {**spec, "missing": "imputed"})
+              if row["missing"] == "imputed" else fit_spec(panel, spec, profile=False))
+    margin = result.margins.set_index("term").loc[row["tie"]]
+    assert row["estimate"] == pytest.approx(margin["estimate"], rel=1e-6, abs=1e-9)
+    assert row["ci_low"] == pytest.approx(margin["ci_low"], rel=1e-5, abs=1e-7)
+    assert row["ci_high"] == pytest.approx(margin["ci_high"], rel=1e-5, abs=1e-7)
+    assert row["n"] == result.fit["n"]
+
+
+def test_a_separated_logit_keeps_its_estimate_without_inference():
+    panel, imputations = _simulate(2)
+    panel.loc[panel["tie"] == 1, ["vote", "not_yes"]] = ["abstain", 1.0]
+    settings = {**SETTINGS, "estimators": ["logit", "firth_logit"], "missing": ["complete"],
+                "ties": ["tie"], "samples": ["all"], "outcome_codings": ["absence_as_not_yes"],
+                "alignments": ["none"]}
+    table = specification_table(panel, imputations, settings, TEXTS)
+    h1 = table[table["estimand"] == "H1"].set_index(["estimator", "text"])
+    separated = h1.loc[("logit", "pooled")]
+    assert separated["status"] == "separated" and np.isfinite(separated["estimate"])
+    assert np.isnan(separated[["ci_low", "ci_high", "p"]].astype(float)).all()
+    assert h1.loc[("firth_logit", "pooled"), "status"] == "ok"
+
+
+def test_chunks_gather_to_one_run(simulated):
+    panel, imputations, whole = simulated
+    parts = pd.concat([specification_table(panel, imputations, SETTINGS, TEXTS, chunk, 3)
+                       for chunk in range(3)], ignore_index=True)
+    pd.testing.assert_frame_equal(whole, parts)
+
+
+def test_subsample_is_evenly_spaced_and_fixed():
+    full = enumerate_specifications(SETTINGS, TEXTS, TEXTS[:2], GROUPS)
+    kept = enumerate_specifications({**SETTINGS, "specifications": 100}, TEXTS, TEXTS[:2],
+                                    GROUPS)
+    assert len(kept) == 100 and kept[0] == full[0] and kept[-1] == full[-1]
+
+
+H1_SPEC = {"name": "h1", "outcome": "not_yes", "covariates": ["tie", "x"], "categorical": [],
+           "fixed_effects": ["res_id"], "resolutions": TEXTS, "exclude_states": [],
+           "estimator": "lpm"}
+
+
+def _randomisation_p(seed: int, effect: float, draws: int) -> float:
+    panel, imputations = _simulate(seed, states=90, effect=effect)
+    null = permutation_chunk(panel, imputations, H1_SPEC, "tie", range(draws), seed)
+    observed, _ = observed_effect(panel, imputations, H1_SPEC, "tie")
+    return randomisation_summary(null, observed).loc[0, "p"]
+
+
+def test_randomisation_p_is_about_uniform_under_the_null():
+    p_values = np.array([_randomisation_p(seed, 0.0, 99) for seed in range(40)])
+    assert 0.35 < p_values.mean() < 0.65
+    assert (p_values < 0.1).mean() < 0.25
+
+
+def test_randomisation_p_is_small_under_a_strong_effect():
+    assert _randomisation_p(5, 2.0, 199) < 0.02
+
+
+def test_permutation_chunks_gather_to_one_run():
+    panel, imputations = _simulate(3, states=60)
+    whole = permutation_chunk(panel, imputations, H1_SPEC, "tie", range(6), 4)
+    parts = pd.concat([permutation_chunk(panel, imputations, H1_SPEC, "tie", chunk, 4)
+                       for chunk in (range(0, 4), range(4, 6))], ignore_index=True)
+    pd.testing.assert_frame_equal(whole, parts)
+
+
+@pytest.mark.parametrize(("key", "value"), [("ties", ["tie", "no_such_tie"]),
+                                            ("controls", ["no_such_control"]),
+                                            ("alignments", ["none", "no_such_score"]),
+                                            ("estimators", ["logit", "probit"])])
+def test_unknown_variable_or_estimator_stops_naming_the_key(key, value):
+    with pytest.raises(DataError) as error:
+        check_multiverse({**SETTINGS, key: value}, {"tie", "volume", "x", "ideal_pre",
+                                                    "un_group"})
+    assert error.value.key == key and error.value.path == "config multiverse"
+
+
+def test_an_unknown_variable_stops_the_chunk_naming_the_key():
+    panel, imputations = _simulate(3, states=40)
+    with pytest.raises(DataError, match=r"\[ties\]"):
+        specification_table(panel, imputations, {**SETTINGS, "ties": ["nothing"]}, TEXTS)
+
+
+@pytest.mark.parametrize(("section", "key", "value"), [
+    ("multiverse", "chunks", 0), ("randomisation", "chunks", 0),
+    ("randomisation", "permutations", 50), ("multiverse", "estimators", ["probit"])])
+def test_schema_rejects_bad_sizes_naming_the_key(section, key, value):
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    validate(copy.deepcopy(config), str(ROOT / "workflow" / "schemas" / "config.schema.yaml"))
+    config[section][key] = value
+    with pytest.raises(WorkflowError, match=key):
+        validate(config, str(ROOT / "workflow" / "schemas" / "config.schema.yaml"))

@@ -1,0 +1,351 @@
+"""Figure functions on small synthetic tables: artists drawn, labels used, bytes reproducible."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import LineCollection, PatchCollection, PathCollection, PolyCollection
+from matplotlib.container import BarContainer, ErrorbarContainer
+from matplotlib.figure import Figure
+
+from abstention.errors import DataError
+from abstention.features.build import VARIABLES
+from abstention.labels import LABELS, label
+from abstention.outputs import figures, projection, style
+
+CANONICAL_OKABE_ITO = {
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#999999",
+}
+STATES = ["ISR", "USA", "FRA", "IND", "CHN", "BLR", "ARM", "SRB", "ZAF", "VEN"]
+VOTES = {
+    # state: votes on the three resolutions, co-sponsorships
+    "ISR": (["yes", "yes", "abstain"], [1, 0, 0]),
+    "USA": (["yes", "yes", "yes"], [1, 1, 1]),
+    "FRA": (["yes", "yes", "yes"], [1, 1, 1]),
+    "IND": (["abstain", "abstain", "abstain"], [0, 0, 0]),
+    "CHN": (["abstain", "no", "abstain"], [0, 0, 0]),
+    "BLR": (["no", "no", "no"], [0, 0, 0]),
+    "ARM": (["abstain", "absent", "abstain"], [0, 0, 0]),
+    "SRB": (["yes", "absent", "yes"], [0, 0, 0]),
+    "ZAF": (["abstain", "abstain", "abstain"], [0, 0, 0]),
+    "VEN": (["no_right_to_vote"] * 3, [0, 0, 0]),
+}
+RESOLUTIONS = [
+    ("ES-11-1", "A/RES/ES-11/1", "2022-03-02"),
+    ("ES-11-3", "A/RES/ES-11/3", "2022-04-07"),
+    ("ES-11-2", "A/RES/ES-11/2", "2022-03-24"),
+]
+
+
+@pytest.fixture
+def panel() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    rows = []
+    for k, (res_id, symbol, date) in enumerate(RESOLUTIONS):
+        for i, iso3 in enumerate(STATES):
+            votes, sponsors = VOTES[iso3]
+            rows.append(
+                {
+                    "iso3": iso3,
+                    "name": f"State {iso3}",
+                    "res_id": res_id,
+                    "symbol": symbol,
+                    "date": pd.Timestamp(date),
+                    "vote": votes[k],
+                    "cosponsor": sponsors[k],
+                    "arms_share_russia": np.nan if iso3 == "SRB" else i / 10,
+                    "ideal_2021": rng.normal(),
+                    "ideal_pre": rng.normal(),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def es11_1(panel) -> pd.DataFrame:
+    return panel[panel["res_id"] == "ES-11-1"].reset_index(drop=True)
+
+
+def square(lon: float, lat: float) -> list[list[np.ndarray]]:
+    ring = np.array([[lon, lat], [lon + 5, lat], [lon + 5, lat + 5], [lon, lat + 5], [lon, lat]])
+    return [[ring]]
+
+
+@pytest.fixture
+def polygons() -> pd.DataFrame:
+    shapes = [(iso3, square(10.0 * i - 60, 10.0)) for i, iso3 in enumerate(STATES)]
+    shapes.append((None, square(100.0, -30.0)))  # an outline without an ISO code
+    shapes.append(("GRL", square(-40.0, 70.0)))  # a territory that casts no vote
+    return pd.DataFrame(
+        {
+            "id": [str(i) for i in range(len(shapes))],
+            "iso3": [iso3 for iso3, _ in shapes],
+            "name": [f"Outline {i}" for i in range(len(shapes))],
+            "polygons": [shape for _, shape in shapes],
+        }
+    )
+
+
+def texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+
+
+def test_palette_is_okabe_ito_with_one_colour_and_marker_per_vote():
+    assert set(style.OKABE_ITO.values()) == CANONICAL_OKABE_ITO
+    assert set(style.VOTE_ORDER) == {"yes", "abstain", "absent", "no", "no_right_to_vote"}
+    assert set(style.VOTE_COLOURS) == set(style.VOTE_ORDER) == set(style.VOTE_MARKERS)
+    assert set(style.VOTE_COLOURS.values()) <= CANONICAL_OKABE_ITO
+    assert len(set(style.VOTE_COLOURS.values())) == len(style.VOTE_ORDER)
+    assert len(set(style.VOTE_MARKERS.values())) == len(style.VOTE_ORDER)
+    assert style.COSPONSOR_COLOUR in CANONICAL_OKABE_ITO
+    assert style.COSPONSOR_COLOUR not in style.VOTE_COLOURS.values()
+    assert set(style.SERIES_COLOURS) <= CANONICAL_OKABE_ITO
+
+
+def test_apply_style_sets_the_house_rcparams():
+    with matplotlib.rc_context():
+        style.apply_style()
+        assert matplotlib.rcParams["font.sans-serif"][0] == "DejaVu Sans"
+        assert not matplotlib.rcParams["axes.spines.top"]
+        assert not matplotlib.rcParams["axes.spines.right"]
+
+
+def test_labels_cover_the_features_and_fall_back_to_the_name():
+    features = set(VARIABLES) - {"un_group"}
+    assert features <= set(LABELS)
+    assert label("arms_share_russia") == "Russian share of arms imports"
+    assert label("C(un_group)[T.African]") == "C(un_group)[T.African]"
+
+
+@pytest.fixture
+def outlines(polygons) -> pd.DataFrame:
+    # GRL is coloured by its sovereign; the outline without a code stays grey.
+    return polygons.assign(colour_iso3=polygons["iso3"].replace({"GRL": "FRA"}))
+
+
+@pytest.fixture
+def markers() -> pd.DataFrame:
+    # A co-sponsor and a state that is not one, each also drawn as a dot.
+    return pd.DataFrame({"iso3": ["USA", "VEN"], "lon": [-50.0, 30.0], "lat": [12.0, 12.0]})
+
+
+def test_world_map_colours_each_vote_and_hatches_cosponsors(outlines, es11_1, markers):
+    fig = figures.world_map_es11_1(outlines, es11_1, markers, small_state_km2=5000)
+    ax = fig.axes[0]
+    collections = [c for c in ax.collections if isinstance(c, PatchCollection)]
+    # no data, yes, abstain, no, no right to vote (nobody absent), then the co-sponsor overlay
+    assert len(collections) == 6
+    fills = [matplotlib.colors.to_hex(c.get_facecolor()[0]).upper() for c in collections[:5]]
+    assert fills == [style.NO_DATA_COLOUR.upper()] + [
+        style.VOTE_COLOURS[v] for v in ("yes", "abstain", "no", "no_right_to_vote")
+    ]
+    # Greenland takes France's vote and co-sponsorship
+    assert [len(c.get_paths()) for c in collections] == [1, 5, 4, 1, 1, 4]
+    assert collections[-1].get_hatch() == style.COSPONSOR_HATCH
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[:5] == ["Yes (4)", "Abstain (4)", "Absent (non-voting) (0)", "No (1)",
+                          "No right to vote (Art. 19) (1)"]
+    assert legend[5] == "Co-sponsor (3)"
+    assert legend[7] == "Under 5,000 km\N{SUPERSCRIPT TWO} (2); ringed if co-sponsor"
+
+
+def test_world_map_dots_take_the_vote_colour_and_ring_cosponsors(outlines, es11_1, markers):
+    fig = figures.world_map_es11_1(outlines, es11_1, markers, small_state_km2=5000)
+    (dots,) = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
+    # non-sponsors first, so a co-sponsor's ring is drawn on top
+    fills = [matplotlib.colors.to_hex(c).upper() for c in dots.get_facecolors()]
+    assert fills == [style.VOTE_COLOURS["no_right_to_vote"], style.VOTE_COLOURS["yes"]]
+    edges = [matplotlib.colors.to_hex(c).upper() for c in dots.get_edgecolors()]
+    assert edges == ["#FFFFFF", style.COSPONSOR_EDGE]
+
+
+def test_world_map_rejects_dots_for_states_without_a_vote(outlines, es11_1):
+    stranger = pd.DataFrame({"iso3": ["TUV"], "lon": [179.2], "lat": [-8.5]})
+    with pytest.raises(DataError, match="TUV"):
+        figures.world_map_es11_1(outlines, es11_1, stranger, small_state_km2=5000)
+
+
+def test_map_cuts_rings_stitched_across_the_antimeridian():
+    ring = np.array([[175.0, 60.0], [-175.0, 60.0], [-175.0, 65.0], [175.0, 65.0], [175.0, 60.0]])
+    pieces = projection.cut_at_antimeridian(ring)
+    assert len(pieces) == 2
+    spans = sorted((p[:, 0].min(), p[:, 0].max()) for p in pieces)
+    np.testing.assert_allclose(spans, [(-180, -175), (175, 180)])
+    inland = square(10.0, 50.0)[0][0]
+    assert projection.cut_at_antimeridian(inland)[0] is inland
+
+
+def test_vote_counts_draws_one_stack_per_vote_and_cosponsors_in_date_order(panel):
+    fig = figures.vote_counts_by_resolution(panel)
+    ax = fig.axes[0]
+    containers = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert len(containers) == len(style.VOTE_ORDER) + 1
+    assert all(len(c) == len(RESOLUTIONS) for c in containers)
+    assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == [
+        "ES-11/1",
+        "ES-11/2",
+        "ES-11/3",
+    ]
+    yes_heights = [bar.get_height() for bar in containers[0]]
+    assert yes_heights == [4, 3, 3]
+    sponsor_heights = [bar.get_height() for bar in containers[-1]]
+    assert sponsor_heights == [3, 2, 2]
+
+
+def test_alignment_scatter_marks_votes_and_labels_requested_states(es11_1):
+    fig = figures.alignment_vs_arms(es11_1, ["ISR", "IND", "SRB"])
+    ax = fig.axes[0]
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(points) == 4
+    # Serbia has no arms share: not drawn, not labelled
+    assert sum(len(c.get_offsets()) for c in points) == len(STATES) - 1
+    assert sorted(t.get_text() for t in ax.texts) == ["State IND", "State ISR"]
+    assert ax.get_xlabel() == label("arms_share_russia")
+    assert ax.get_ylabel() == label("ideal_pre")
+
+
+def test_alignment_scatter_rejects_labels_for_absent_states(es11_1):
+    with pytest.raises(DataError, match="NOR"):
+        figures.alignment_vs_arms(es11_1, ["NOR"])
+
+
+def margins_table(equations: list[str] | None) -> pd.DataFrame:
+    rows = []
+    for equation in equations or [None]:
+        for model in ["logit", "firth", "lpm"]:
+            for term in ["arms_share_russia", "csto_member", "ideal_2021", "other_term"]:
+                rows.append(
+                    {
+                        "model": model,
+                        "term": term,
+                        "estimate": 0.1,
+                        "std_error": 0.05,
+                        "ci_low": 0.0,
+                        "ci_high": 0.2,
+                        "equation": equation,
+                    }
+                )
+    table = pd.DataFrame(rows)
+    return table if equations else table.drop(columns="equation")
+
+
+@pytest.mark.parametrize("equations", [None, ["abstain", "absent", "no"]])
+def test_marginal_effects_one_interval_per_model_and_panel(equations):
+    fig = figures.marginal_effects(margins_table(equations))
+    n_panels = len(equations or [None])
+    assert len(fig.axes) == n_panels
+    bars = [c for ax in fig.axes for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    assert len(bars) == 3 * n_panels
+    assert all(len(c.lines[0].get_xdata()) == 4 for c in bars)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == [
+        label("arms_share_russia"),
+        "CSTO member",
+        "UN ideal point, 2021",
+        "other_term",
+    ]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["logit", "firth", "lpm"]
+    if equations:
+        assert [ax.get_title() for ax in fig.axes] == equations
+
+
+def test_predicted_curve_draws_line_band_and_optional_rug():
+    grid = np.linspace(0, 1, 11)
+    curve = pd.DataFrame(
+        {"arms_share_russia": grid, "prob": grid / 2, "ci_low": grid / 3, "ci_high": grid}
+    )
+    plain = figures.predicted_not_yes_curve(curve).axes[0]
+    assert len(plain.lines) == 1
+    assert len(plain.collections) == 1 and isinstance(plain.collections[0], PolyCollection)
+    ax = figures.predicted_not_yes_curve(curve, rug=[0.1, 0.5, np.nan, 0.9]).axes[0]
+    rugs = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(rugs) == 1 and len(rugs[0].get_segments()) == 3
+    assert ax.get_xlabel() == label("arms_share_russia")
+
+
+def test_israel_path_against_peer_groups(panel):
+    peers = {"Western": ["USA", "FRA", "ISR"], "Non-aligned": ["IND", "ZAF"]}
+    fig = figures.israel_path(panel, peers)
+    ax_yes, ax_cos = fig.axes
+    # a line per peer group plus the focal state's path, in each panel
+    assert len(ax_yes.lines) == len(ax_cos.lines) == 3
+    western = ax_yes.lines[0]
+    np.testing.assert_allclose(western.get_ydata(), [1, 1, 1])
+    np.testing.assert_allclose(ax_cos.lines[0].get_ydata(), [1, 1, 1])
+    np.testing.assert_allclose(ax_yes.lines[1].get_ydata(), [0, 0, 0])
+    # Israel in date order: yes (ES-11/1), abstain (ES-11/2), yes (ES-11/3)
+    np.testing.assert_allclose(ax_yes.lines[2].get_ydata(), [1, 0, 1])
+    np.testing.assert_allclose(ax_cos.lines[2].get_ydata(), [1, 0, 0])
+    marks = [c for c in ax_yes.collections if isinstance(c, PathCollection)]
+    assert [c.get_label() for c in marks] == ["State ISR: yes", "State ISR: abstain"]
+
+
+def test_israel_path_needs_peers_in_the_panel(panel):
+    with pytest.raises(DataError, match="Nobody"):
+        figures.israel_path(panel, {"Nobody": ["XXX"]})
+
+
+def test_abstention_over_time_one_line_per_tie_group(panel):
+    votes_long = panel.assign(
+        tie_group=pd.Categorical(
+            np.where(panel["iso3"].isin(["BLR", "ARM"]), "CSTO / Russian base", "other"),
+            categories=["CSTO / Russian base", "Russian arms > 50%", "other"],
+        )
+    )
+    fig = figures.abstention_over_time(votes_long)
+    ax = fig.axes[0]
+    data_lines = [line for line in ax.lines if len(line.get_xdata()) == len(RESOLUTIONS)]
+    assert len(data_lines) == 2
+    # BLR votes no throughout; ARM abstains, abstains, then is absent: both withhold a yes
+    np.testing.assert_allclose(data_lines[0].get_ydata(), [1.0, 1.0, 1.0])
+    # other: Israel's abstention lifts ES-11/2, dated before ES-11/3 though listed after it;
+    # a no counts as withholding; Venezuela, without the right to vote, is in no share
+    np.testing.assert_allclose(data_lines[1].get_ydata(), [3 / 7, 4 / 7, 4 / 7])
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "CSTO / Russian base (n = 2 states)",
+        "other (n = 8 states)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("function", "table"),
+    [
+        (figures.vote_counts_by_resolution, pd.DataFrame({"res_id": ["a"]})),
+        (figures.abstention_over_time, pd.DataFrame({"iso3": ["ISR"]})),
+    ],
+)
+def test_missing_columns_are_reported(function, table):
+    with pytest.raises(DataError, match="missing"):
+        function(table)
+
+
+def test_unknown_vote_categories_are_reported(panel):
+    with pytest.raises(DataError, match="abstention"):
+        figures.vote_counts_by_resolution(panel.assign(vote="abstention"))
+
+
+def test_save_figure_gives_identical_bytes(tmp_path, panel):
+    paths = []
+    for run in ("first", "second"):
+        fig = figures.vote_counts_by_resolution(panel)
+        pdf, png = tmp_path / run / "counts.pdf", tmp_path / run / "counts.png"
+        style.save_figure(fig, pdf, png)
+        paths.append((pdf, png))
+    (pdf_a, png_a), (pdf_b, png_b) = paths
+    assert pdf_a.read_bytes() == pdf_b.read_bytes()
+    assert png_a.read_bytes() == png_b.read_bytes()
+    assert b"CreationDate" not in pdf_a.read_bytes()
+    assert png_a.read_bytes().startswith(b"\x89PNG")

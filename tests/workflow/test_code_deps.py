@@ -1,0 +1,50 @@
+"""The code inputs of a rule are its script's import closure within the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from abstention.code_deps import import_closure
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_closure_of_a_synthetic_package(tmp_path):
+    src = tmp_path / "src"
+    write(src / "abstention/__init__.py", "")
+    write(src / "abstention/a.py", "import numpy\nfrom abstention import b\n")
+    write(src / "abstention/b.py", "from .sub.c import thing\n")
+    write(src / "abstention/sub/__init__.py", "")
+    write(src / "abstention/sub/c.py", "def thing():\n    from ..d import other\n")
+    write(src / "abstention/d.py", "import abstention.e\n")
+    write(src / "abstention/e.py", "")
+    write(src / "abstention/unused.py", "")
+    script = tmp_path / "scripts/run.py"
+    write(script, "import json\nfrom abstention.a import name\n")
+
+    closure = import_closure(script, src)
+
+    expected = ["__init__.py", "a.py", "b.py", "d.py", "e.py", "sub/__init__.py", "sub/c.py"]
+    assert closure == sorted(str(src / "abstention" / name) for name in expected)
+
+
+def test_closure_ignores_other_packages_of_similar_name(tmp_path):
+    src = tmp_path / "src"
+    write(src / "abstention/__init__.py", "")
+    write(src / "abstention_extra/__init__.py", "")
+    script = tmp_path / "run.py"
+    write(script, "import abstention_extra\n")
+    assert import_closure(script, src) == []
+
+
+def test_closure_of_the_features_script(repo_root, monkeypatch):
+    monkeypatch.chdir(repo_root)
+    closure = import_closure("workflow/scripts/build_features.py", "src")
+    assert "src/abstention/features/build.py" in closure
+    assert "src/abstention/features/__init__.py" in closure
+    assert "src/abstention/ingest/readers/sipri.py" in closure
+    assert not any(path.startswith(("src/abstention/outputs/", "src/abstention/models/"))
+                   for path in closure)
