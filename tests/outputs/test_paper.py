@@ -1,4 +1,5 @@
-"""The paper: built by the workflow from its outputs, every number traced to a result file."""
+"""The paper: built by the workflow from its outputs, every number traced to a result file,
+every figure and table referred to in the order of its number."""
 
 from __future__ import annotations
 
@@ -16,8 +17,15 @@ from abstention.outputs.paper_check import check_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = ROOT / "results/paper/paper.pdf"
+MAIN_TEX = ROOT / "paper/main.tex"
 
-pytestmark = pytest.mark.workflow
+COMMENT = re.compile(r"(?<!\\)%.*")
+# A float written in the paper, or a generated table read in with \input: the workflow writes
+# results/tables/NAME.tex as one table (or longtable) labelled tab:NAME.
+EXHIBIT = re.compile(r"\\begin\{(figure|table|longtable)\*?\}(.*?)\\end\{\1\*?\}"
+                     r"|\\input\{results/tables/(\w+)(?:\.tex)?\}", re.DOTALL)
+LABEL = re.compile(r"\\label\{([^}]+)\}")
+REFERENCE = re.compile(r"\\(?:auto|c|C)?ref\{([^}]+)\}")
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +34,13 @@ def paper_text(workflow_results) -> str:
                           text=True, check=True).stdout
 
 
+@pytest.mark.workflow
 def test_no_undefined_references_or_citations(paper_text):
     assert "??" not in paper_text
     assert "(?)" not in paper_text
 
 
+@pytest.mark.workflow
 def test_key_numbers_in_the_pdf_equal_the_result_files(paper_text):
     votes = pd.read_parquet(ROOT / "results/analysis/panel.parquet")
     es1 = votes[votes["symbol"] == "A/RES/ES-11/1"]["vote"].value_counts()
@@ -42,6 +52,7 @@ def test_key_numbers_in_the_pdf_equal_the_result_files(paper_text):
     assert f"(95% interval {h1['ci_low']:.3f} to {h1['ci_high']:.3f}" in text
 
 
+@pytest.mark.workflow
 def test_same_inputs_give_the_same_pdf_text(paper_text, snakemake_in_repo):
     PDF.unlink()
     assert snakemake_in_repo("results/paper/paper.pdf").returncode == 0
@@ -50,6 +61,7 @@ def test_same_inputs_give_the_same_pdf_text(paper_text, snakemake_in_repo):
     assert again == paper_text
 
 
+@pytest.mark.workflow
 def test_changing_the_style_module_reruns_figures_and_paper_only(paper_text, snakemake_in_repo):
     style = ROOT / "src/abstention/style.py"
     original, stat = style.read_bytes(), style.stat()
@@ -91,3 +103,65 @@ def test_citation_without_entry_stops_naming_it(tmp_path):
 def test_good_sources_pass(tmp_path):
     (tmp_path / "fig.pdf").write_bytes(b"%PDF")
     check_sources(*_sources(tmp_path, "\\NumA{} \\citet{known} \\includegraphics{fig.pdf}"))
+
+
+def exhibits(tex: str) -> dict[str, list[str]]:
+    """Labels of the figures and of the tables, each in the order LaTeX numbers them: the
+    order of the float environments in the source."""
+    found = {"Figure": [], "Table": []}
+    for match in EXHIBIT.finditer(COMMENT.sub("", tex)):
+        environment, body, table_file = match.groups()
+        if table_file:
+            found["Table"].append(f"tab:{table_file}")
+        else:
+            labels = LABEL.findall(body)
+            kind = "Figure" if environment == "figure" else "Table"
+            found[kind].append(labels[0] if labels else "(no label)")
+    return found
+
+
+def exhibit_order_problems(tex: str) -> list[str]:
+    """Every figure and table must be referred to, and first referred to in the order of its
+    number (figures and tables each on their own)."""
+    first = {}
+    for match in REFERENCE.finditer(COMMENT.sub("", tex)):
+        for label in match.group(1).split(","):
+            first.setdefault(label.strip(), match.start())
+    problems = []
+    for kind, labels in exhibits(tex).items():
+        problems += [f"{kind} {number} ({label}) is never referred to"
+                     for number, label in enumerate(labels, 1) if label not in first]
+        by_reference = sorted((label for label in labels if label in first), key=first.get)
+        numbers = [labels.index(label) + 1 for label in by_reference]
+        if numbers != sorted(numbers):
+            problems.append(f"{kind}s are first referred to in the order {numbers}: "
+                            + ", ".join(by_reference))
+    return problems
+
+
+def test_exhibits_are_first_referred_to_in_the_order_of_their_numbers():
+    assert exhibit_order_problems(MAIN_TEX.read_text(encoding="utf-8")) == []
+
+
+def _figure(label: str) -> str:
+    return f"\\begin{{figure}}\\caption{{c}}\\label{{{label}}}\\end{{figure}}\n"
+
+
+def test_exhibit_order_check_reads_floats_and_generated_tables_in_source_order():
+    tex = ("See Figure~\\ref{fig:a}, Table~\\ref{tab:one} and Figure~\\ref{fig:b}.\n"
+           + _figure("fig:a") + "\\input{results/tables/one.tex}\n" + _figure("fig:b")
+           + "% \\input{results/tables/commented.tex}\n")
+    assert exhibits(tex) == {"Figure": ["fig:a", "fig:b"], "Table": ["tab:one"]}
+    assert exhibit_order_problems(tex) == []
+
+
+def test_exhibit_order_check_fails_on_a_figure_referred_to_early():
+    tex = "Figure~\\ref{fig:b} before Figure~\\ref{fig:a}.\n" + _figure("fig:a") + _figure("fig:b")
+    assert exhibit_order_problems(tex) == [
+        "Figures are first referred to in the order [2, 1]: fig:b, fig:a"]
+
+
+def test_exhibit_order_check_fails_on_a_table_never_referred_to():
+    tex = ("Table~\\ref{tab:one}; a commented % Table~\\ref{tab:two}\n"
+           "\\input{results/tables/one}\n\\input{results/tables/two.tex}\n")
+    assert exhibit_order_problems(tex) == ["Table 2 (tab:two) is never referred to"]
