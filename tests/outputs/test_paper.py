@@ -3,6 +3,7 @@ every figure and table referred to in the order of its number."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import subprocess
@@ -63,7 +64,7 @@ def test_same_inputs_give_the_same_pdf_text(paper_text, snakemake_in_repo):
 
 @pytest.mark.workflow
 def test_changing_the_style_module_reruns_figures_and_paper_only(paper_text, snakemake_in_repo):
-    style = ROOT / "src/abstention/style.py"
+    style = ROOT / "src/abstention/outputs/style.py"
     original, stat = style.read_bytes(), style.stat()
     style.write_bytes(original + b"\n# a change to the style module\n")
     try:
@@ -165,3 +166,35 @@ def test_exhibit_order_check_fails_on_a_table_never_referred_to():
     tex = ("Table~\\ref{tab:one}; a commented % Table~\\ref{tab:two}\n"
            "\\input{results/tables/one}\n\\input{results/tables/two.tex}\n")
     assert exhibit_order_problems(tex) == ["Table 2 (tab:two) is never referred to"]
+
+
+README_ROW = re.compile(
+    r"^\| (Table|Figure) (\d+) \| `(results/[^`]+)`[^|]*\|[^|]*\|[^|]*\| `([\w.]+)`", re.M
+)
+GRAPHIC = re.compile(r"\\includegraphics(?:\[[^]]*\])?\{([^}]+)\}")
+
+
+def numbered_files(tex: str) -> dict[str, list[str]]:
+    """The file each figure and table number shows, in numbering order."""
+    found = {"Figure": [], "Table": []}
+    for match in EXHIBIT.finditer(COMMENT.sub("", tex)):
+        environment, body, table_file = match.groups()
+        if table_file:
+            found["Table"].append(f"results/tables/{table_file}.tex")
+        elif environment == "figure":
+            found["Figure"].append(GRAPHIC.findall(body)[0].removesuffix(".pdf"))
+    return found
+
+
+def test_readme_lists_every_exhibit_with_its_file_and_a_real_function():
+    """The README's exhibit table is how a reader goes from a number in the paper to its rule
+    and function, so its numbers, files and function names must be the paper's."""
+    rows = README_ROW.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    listed = {"Figure": [], "Table": []}
+    for kind, number, path, function in rows:
+        listed[kind].append((int(number), path.removesuffix(".{pdf,png}")))
+        module, name = function.rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(f"abstention.{module}"), name))
+    expected = numbered_files(MAIN_TEX.read_text(encoding="utf-8"))
+    for kind, files in expected.items():
+        assert listed[kind] == list(enumerate(files, 1)), kind
