@@ -12,7 +12,14 @@ import pytest
 import yaml
 
 from abstention.errors import DataError
-from abstention.models.configured import fit_spec, model_sample
+from abstention.models.configured import (
+    fit_configured,
+    fit_spec,
+    model_sample,
+    predictions,
+    stored_predictors,
+    write_model,
+)
 from abstention.models.panel import derive_outcomes
 from abstention.models.specs import resolve_spec
 
@@ -61,6 +68,39 @@ def test_spec_recovers_effect_on_simulated_panel(panel):
     result = fit_spec(panel, spec())
     arms = result.coefficients.set_index("term").loc["arms", "estimate"]
     assert arms > 0 and result.fit["n"] == 120 and result.fit["name"] == "test_spec"
+
+
+@pytest.mark.parametrize("missing", ["complete", "imputed"])
+def test_predictions_from_stored_fits_equal_the_fitted_model(panel, tmp_path, missing):
+    """Prediction reads what the model job wrote instead of refitting: the stored predictor
+    must predict exactly what the fitted one does, for every completed data set."""
+    panel = panel.assign(arms=panel["arms"].mask(panel.index % 10 == 0),
+                         date=pd.Timestamp("2022-03-02"),
+                         a_region=np.where(panel.index % 3 == 0, "north", "south"))
+    draws = np.random.default_rng(3).uniform(0, 1, (3, len(panel)))
+    imputations = pd.concat([
+        pd.DataFrame({"imputation": number, "iso3": panel["iso3"],
+                      "arms": panel["arms"].fillna(pd.Series(draws[number - 1]))})
+        for number in (1, 2, 3)], ignore_index=True)
+    # two fixed effects whose names sort against their order: the stored design must keep it
+    model = spec(missing=missing, estimator="firth_logit", cov_type="cluster",
+                 categorical=["un_group", "a_region"])
+    result = fit_configured(panel, imputations, model)
+    write_model(result, tmp_path)
+    stored = stored_predictors(json.loads((tmp_path / "fit.json").read_text()),
+                               pd.read_parquet(tmp_path / "parameters.parquet"))
+    fitted = result.imputation_predictors or {0: result.predictor}
+    assert sorted(stored) == sorted(fitted) == ([0] if missing == "complete" else [1, 2, 3])
+    states = ["S001", "S010", "S055"]
+    for number, predictor in stored.items():
+        np.testing.assert_array_equal(predictor.params, fitted[number].params)
+        np.testing.assert_array_equal(predictor.cov, fitted[number].cov)
+    from_files = predictions(panel, imputations, model, states, stored)
+    in_memory = predictions(panel, imputations, model, states, fitted)
+    pd.testing.assert_frame_equal(from_files, in_memory)
+    assert from_files["iso3"].tolist() == (["S001", "S055"] if missing == "complete"
+                                           else states)
+    assert from_files["prob"].between(0, 1).all()
 
 
 def test_mnlogit_leaves_out_states_without_the_right_to_vote():

@@ -89,6 +89,7 @@ rule models:
         coefficients=expand("results/models/{name}/coefficients.csv", name=MODELS),
         margins=expand("results/models/{name}/margins.csv", name=MODELS),
         designs=expand("results/models/{name}/design.parquet", name=MODELS),
+        parameters=expand("results/models/{name}/parameters.parquet", name=MODELS),
     log:
         "results/logs/models.log",
     benchmark:
@@ -242,6 +243,8 @@ rule predictions:
     input:
         panel="results/analysis/panel.parquet",
         imputations="results/analysis/imputations.parquet",
+        fits=expand("results/models/{name}/fit.json", name=PREDICTION_MODELS),
+        parameters=expand("results/models/{name}/parameters.parquet", name=PREDICTION_MODELS),
         code=script_code("predict_states"),
     output:
         predictions="results/models/predictions.csv",
@@ -256,6 +259,7 @@ rule predictions:
     resources:
         mem_mb=2000,
     params:
+        models=PREDICTION_MODELS,
         specs=[model_spec(config["main_model"]), model_spec(config["cross_section_model"])],
         cosponsor_spec=model_spec(config["cosponsor_model"]),
         yes_voter_spec=model_spec("h2_cosponsor"),

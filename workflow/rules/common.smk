@@ -49,6 +49,10 @@ def model_spec(name, **overrides):
 
 
 MODELS = sorted(config["models"])
+# The models whose stored fits the predictions rule reads.
+PREDICTION_MODELS = sorted(
+    {config["main_model"], config["cross_section_model"], config["cosponsor_model"], "h2_cosponsor"}
+)
 HYPOTHESIS_ENTRIES = {**config["hypotheses"]["entries"], **config["hypotheses"]["checks"]}
 HYPOTHESIS_MODELS = sorted(
     {e[key] for e in HYPOTHESIS_ENTRIES.values() for key in ("model", "compare_to") if key in e}

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import special, stats
 
 from abstention.errors import DataError
-from abstention.models.fit import ModelResult, fit_model
+from abstention.models.fit import ModelResult, Predictor, fit_model
 from abstention.models.panel import with_imputation
 from abstention.models.pooling import rubin_pool
 from abstention.models.specs import WITH_SPONSOR_LIST, interaction_name
@@ -152,7 +152,8 @@ def fit_spec_imputed(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict)
     )
     return ModelResult(_pool([r.coefficients for r in results]),
                        _pool([r.margins for r in results]), fit, first.design, first.vcov,
-                       first._predictor)
+                       first.predictor,
+                       {int(i): r.predictor for i, r in zip(numbers, results, strict=True)})
 
 
 def fit_configured(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict) -> ModelResult:
@@ -169,13 +170,22 @@ def fit_configured(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict) -
 
 
 def write_model(result: ModelResult, outdir: str | Path) -> None:
+    """The tables, the estimation design, and what prediction needs (the design metadata in
+    fit.json, each completed data set's estimate and covariance in parameters.parquet; the
+    complete-case fit is imputation 0)."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     write_table(result.coefficients, outdir / "coefficients.csv")
     write_table(result.margins, outdir / "margins.csv")
     design = result.design.reset_index(drop=True)
     design.to_parquet(outdir / "design.parquet", index=False)
-    (outdir / "fit.json").write_text(json.dumps(result.fit, indent=2, sort_keys=True,
+    predictors = result.imputation_predictors or {0: result.predictor}
+    parameters = pd.concat([predictor.parameters(result.coefficients).assign(imputation=number)
+                            for number, predictor in predictors.items()], ignore_index=True)
+    write_table(parameters[["imputation", *parameters.columns[:-1]]],
+                outdir / "parameters.parquet")
+    fit = {**result.fit, "prediction": result.predictor.to_record()}
+    (outdir / "fit.json").write_text(json.dumps(fit, indent=2, sort_keys=True,
                                                 default=_json_value) + "\n")
 
 
@@ -187,20 +197,26 @@ def _json_value(value):
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
+def stored_predictors(fit: dict, parameters: pd.DataFrame) -> dict[int, Predictor]:
+    """The predictors `write_model` stored, by completed data set (0: complete cases)."""
+    return {int(number): Predictor.from_stored(fit["prediction"], block.reset_index(drop=True))
+            for number, block in parameters.groupby("imputation", sort=True)}
+
+
 def predictions(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
-                states: list[str]) -> pd.DataFrame:
-    """Predicted probability of the outcome for named states in the spec's sample. An imputed
-    specification is fitted on every completed data set and the predictions are pooled on the
-    link scale by Rubin's rules, so their intervals carry the imputation uncertainty."""
-    numbers = ([None] if spec["missing"] == "complete"
-               else sorted(imputations["imputation"].unique()))
+                states: list[str], predictors: dict[int, Predictor]) -> pd.DataFrame:
+    """Predicted probability of the outcome for named states in the spec's sample, from the
+    stored fits. An imputed specification predicts from every completed data set and the
+    predictions are pooled on the link scale by Rubin's rules, so their intervals carry the
+    imputation uncertainty."""
+    needed = [spec["outcome"], *spec["covariates"], *spec.get("categorical", []),
+              *spec.get("fixed_effects", [])]
     links, variances = [], []
-    for number in numbers:
-        data = panel if number is None else with_imputation(panel, imputations, number)
-        result = fit_spec(data, spec, profile=False)
-        rows = add_interactions(model_sample(data, spec), spec).loc[result.design.index]
+    for number, predictor in predictors.items():
+        data = panel if number == 0 else with_imputation(panel, imputations, number)
+        rows = add_interactions(model_sample(data, spec), spec).dropna(subset=needed)
         rows = rows[rows["iso3"].isin(states)]
-        predicted = result.predict(rows)
+        predicted = predictor.predict(rows)
         predicted = predicted[predicted["equation"] == "1"]
         link, std_error = _link_scale(predicted, spec["estimator"])
         links.append(link)
@@ -230,15 +246,19 @@ def _link_scale(predicted: pd.DataFrame, estimator: str) -> tuple[np.ndarray, np
 
 
 def israel_cosponsorship(panel: pd.DataFrame, imputations: pd.DataFrame, all_members: dict,
-                         yes_voters: dict, state: str = "ISR") -> pd.DataFrame:
+                         yes_voters: dict, predictors: dict[str, dict[int, Predictor]],
+                         state: str = "ISR") -> pd.DataFrame:
     """Observed and predicted co-sponsorship of one state on every text with a sponsor list:
     from the model of all members, and from the model of yes voters where the state voted yes
-    (that model's outcome is not co-sponsoring, so its prediction is turned around)."""
+    (that model's outcome is not co-sponsoring, so its prediction is turned around).
+    `predictors` holds each model's stored predictors by model name."""
     keys = ["symbol", "date"]
     observed = panel.loc[(panel["iso3"] == state) & panel["has_sponsor_list"],
                          [*keys, "vote", "cosponsor"]]
-    every = predictions(panel, imputations, all_members, [state])
-    among_yes = predictions(panel, imputations, yes_voters, [state])
+    every = predictions(panel, imputations, all_members, [state],
+                        predictors[all_members["name"]])
+    among_yes = predictions(panel, imputations, yes_voters, [state],
+                            predictors[yes_voters["name"]])
     among_yes = among_yes.assign(prob=1 - among_yes["prob"], ci_low=1 - among_yes["ci_high"],
                                  ci_high=1 - among_yes["ci_low"])
     table = observed.merge(every[[*keys, "prob", "ci_low", "ci_high"]], on=keys, how="left")

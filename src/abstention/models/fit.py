@@ -269,13 +269,83 @@ def _collect(records: list[warnings.WarningMessage]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Predictor:
+class Predictor:
+    """What prediction needs of a fit, and nothing else: the probability model, the estimate and
+    its covariance, and how to build the design of new rows. It is stored beside the model's
+    tables (``to_record``, ``parameters``) so predictions never refit."""
+
     link: Link
     params: np.ndarray
     cov: np.ndarray
     terms: list[str]
     levels: dict[str, list]
     intercept: bool
+
+    def to_record(self) -> dict:
+        """The design metadata, for fit.json; the numbers go to ``parameters``."""
+        return {"link": self.link.kind, "labels": list(self.link.labels),
+                "n_columns": self.link.n_columns, "terms": list(self.terms),
+                # pairs, not a mapping: the design's column order follows the fixed effects'
+                # order, which a JSON writer that sorts keys would lose
+                "levels": [[name, list(kept)] for name, kept in self.levels.items()],
+                "intercept": self.intercept}
+
+    def parameters(self, coefficients: pd.DataFrame) -> pd.DataFrame:
+        """The estimate and covariance as one table: a row per parameter (labelled by the
+        coefficient table's equation and term, in its order), its estimate, then the covariance
+        row as columns cov_0, cov_1, ..."""
+        frame = pd.DataFrame(self.cov, columns=[f"cov_{k}" for k in range(len(self.params))])
+        frame.insert(0, "estimate", self.params)
+        frame.insert(0, "term", coefficients["term"].to_numpy())
+        frame.insert(0, "equation", coefficients["equation"].to_numpy())
+        return frame
+
+    @classmethod
+    def from_stored(cls, record: dict, parameters: pd.DataFrame) -> Predictor:
+        columns = [f"cov_{k}" for k in range(len(parameters))]
+        return cls(Link(record["link"], record["n_columns"], tuple(record["labels"])),
+                   parameters["estimate"].to_numpy(dtype=float),
+                   parameters[columns].to_numpy(dtype=float), record["terms"],
+                   dict(record["levels"]), record["intercept"])
+
+    def predict(self, new_data: pd.DataFrame) -> pd.DataFrame:
+        """Predicted probabilities with 95 % delta-method intervals under ``cov``.
+
+        One row per input row and outcome category (binary models: probability of outcome = 1,
+        ``equation`` "1"), indexed by the input index. Intervals are built on the log-odds of each
+        probability and mapped back, so they stay inside (0, 1); for the LPM they are linear.
+        """
+        needed = self.terms + list(self.levels)
+        absent = [name for name in needed if name not in new_data.columns]
+        if absent:
+            raise DataError(
+                None, "prediction data", "the model's term and fixed-effect columns", absent
+            )
+        if new_data[needed].isna().any().any():
+            raise DataError(None, "prediction data", "no missing values", "missing values")
+        unseen = {
+            name: sorted(set(new_data[name]) - set(kept), key=str)
+            for name, kept in self.levels.items()
+        }
+        unseen = {name: values for name, values in unseen.items() if values}
+        if unseen:
+            raise DataError(
+                None, "prediction data", "fixed-effect levels seen in estimation", unseen
+            )
+        X = design_matrix(new_data, self.terms, self.levels, self.intercept).to_numpy()
+        values = self.link.link_values(self.params, X)
+        jac = jacobian(lambda theta: self.link.link_values(theta, X).ravel(), self.params)
+        std_error = np.sqrt(np.einsum("ij,jk,ik->i", jac, self.cov, jac)).reshape(values.shape)
+        n_cat = values.shape[1]
+        return pd.DataFrame(
+            {
+                "equation": list(self.link.labels) * len(X),
+                "prob": self.link.from_link(values).ravel(),
+                "ci_low": self.link.from_link(values - Z95 * std_error).ravel(),
+                "ci_high": self.link.from_link(values + Z95 * std_error).ravel(),
+            },
+            index=new_data.index.repeat(n_cat),
+        )[PREDICT_COLUMNS]
 
 
 @dataclass
@@ -290,7 +360,8 @@ class ModelResult:
     ``r2`` (LPM only, else None), ``aic``, ``cov_type``, ``converged`` (the optimiser's verdict,
     forced False for ``logit`` under separation; always True for the closed-form LPM),
     ``separation`` (``detected``, ``terms``, ``method``), ``inference`` ("Wald" or, for Firth,
-    "profile penalised likelihood") and ``warnings``.
+    "profile penalised likelihood") and ``warnings``. ``predictor`` predicts from this fit;
+    a fit pooled over completed data sets keeps each one's in ``imputation_predictors``.
     """
 
     coefficients: pd.DataFrame
@@ -298,47 +369,12 @@ class ModelResult:
     fit: dict
     design: pd.DataFrame
     vcov: np.ndarray
-    _predictor: _Predictor = field(repr=False)
+    predictor: Predictor = field(repr=False)
+    imputation_predictors: dict[int, Predictor] = field(default_factory=dict, repr=False)
 
     def predict(self, new_data: pd.DataFrame) -> pd.DataFrame:
-        """Predicted probabilities with 95 % delta-method intervals under ``vcov``.
-
-        One row per input row and outcome category (binary models: probability of outcome = 1,
-        ``equation`` "1"), indexed by the input index. Intervals are built on the log-odds of each
-        probability and mapped back, so they stay inside (0, 1); for the LPM they are linear.
-        """
-        spec = self._predictor
-        needed = spec.terms + list(spec.levels)
-        absent = [name for name in needed if name not in new_data.columns]
-        if absent:
-            raise DataError(
-                None, "prediction data", "the model's term and fixed-effect columns", absent
-            )
-        if new_data[needed].isna().any().any():
-            raise DataError(None, "prediction data", "no missing values", "missing values")
-        unseen = {
-            name: sorted(set(new_data[name]) - set(kept), key=str)
-            for name, kept in spec.levels.items()
-        }
-        unseen = {name: values for name, values in unseen.items() if values}
-        if unseen:
-            raise DataError(
-                None, "prediction data", "fixed-effect levels seen in estimation", unseen
-            )
-        X = design_matrix(new_data, spec.terms, spec.levels, spec.intercept).to_numpy()
-        values = spec.link.link_values(spec.params, X)
-        jac = jacobian(lambda theta: spec.link.link_values(theta, X).ravel(), spec.params)
-        std_error = np.sqrt(np.einsum("ij,jk,ik->i", jac, spec.cov, jac)).reshape(values.shape)
-        n_cat = values.shape[1]
-        return pd.DataFrame(
-            {
-                "equation": list(spec.link.labels) * len(X),
-                "prob": spec.link.from_link(values).ravel(),
-                "ci_low": spec.link.from_link(values - Z95 * std_error).ravel(),
-                "ci_high": spec.link.from_link(values + Z95 * std_error).ravel(),
-            },
-            index=new_data.index.repeat(n_cat),
-        )[PREDICT_COLUMNS]
+        """See ``Predictor.predict``."""
+        return self.predictor.predict(new_data)
 
 
 def fit_model(
@@ -432,5 +468,5 @@ def fit_model(
     frame = pd.concat([sample[[outcome]], design], axis=1)
     if estimator in BINARY_ESTIMATORS:
         frame[outcome] = y
-    predictor = _Predictor(out["link"], out["params"], out["cov"], terms, levels, intercept)
+    predictor = Predictor(out["link"], out["params"], out["cov"], terms, levels, intercept)
     return ModelResult(coefficients, margins, fit, frame, out["cov"], predictor)
