@@ -1,4 +1,5 @@
-"""Shared fixtures: paths into the repository's vendored data and the country mapper."""
+"""Shared fixtures: paths into the repository's vendored data, the country mapper and the
+config schema's defaults."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from abstention.ingest.countries import CountryMapper, country_mapper
 
@@ -24,6 +26,19 @@ def raw_dir(repo_root: Path) -> Path:
 @pytest.fixture(scope="session")
 def hand_dir(repo_root: Path) -> Path:
     return repo_root / "data" / "hand"
+
+
+@pytest.fixture(scope="session")
+def schema_defaults(repo_root: Path):
+    """`schema_defaults(section)`: the default of every key of a config section that has one,
+    as the workflow's validation fills them; a fresh copy on each call."""
+    schema = repo_root / "workflow" / "schemas" / "config.schema.yaml"
+
+    def defaults(section: str) -> dict:
+        properties = yaml.safe_load(schema.read_text())["properties"][section]["properties"]
+        return {key: value["default"] for key, value in properties.items() if "default" in value}
+
+    return defaults
 
 
 @pytest.fixture(scope="session")

@@ -82,7 +82,7 @@ def check_config():
         m
         for kind in ("figures", "tables")
         for entry in config[kind]["registry"].values()
-        for m in entry.get("models", [])
+        for m in entry["models"]
     ]
     unknown = sorted(set(named) - set(MODELS))
     if unknown:
@@ -122,8 +122,8 @@ NAMED_FILES = {
 
 def exhibit_inputs(entry, code):
     """An exhibit's inputs: its named files, and the outputs of the models it shows."""
-    files = {name: NAMED_FILES[name] for name in entry.get("inputs", [])}
-    models = entry.get("models", [])
+    files = {name: NAMED_FILES[name] for name in entry["inputs"]}
+    models = entry["models"]
     if models:
         files["coefficients"] = [f"results/models/{m}/coefficients.csv" for m in models]
         files["margins"] = [f"results/models/{m}/margins.csv" for m in models]

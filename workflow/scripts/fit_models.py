@@ -10,7 +10,7 @@ with step_log(snakemake.log[0], "models") as log:
     panels = {"main": pd.read_parquet(given.panel), "placebo": pd.read_parquet(given.placebo)}
     imputations = pd.read_parquet(given.imputations)
     for spec, fit_file in zip(snakemake.params.specs, snakemake.output.fits, strict=True):
-        result = fit_configured(panels[spec.get("panel", "main")], imputations, spec)
+        result = fit_configured(panels[spec["panel"]], imputations, spec)
         write_model(result, Path(fit_file).parent)
         log.info("%s: n=%s states=%s converged=%s separation=%s", spec["name"], result.fit["n"],
                  result.fit["states"], result.fit["converged"],

@@ -68,21 +68,22 @@ from abstention.vote_codes import CAST, UN_GROUP_NAMES
 
 RUSSIA, USA = "RUS", "USA"
 
-DEFAULT_PARAMS = {
-    "reference_year": 2021,
-    "arms_window": [2012, 2021],
-    "exercises_window": [2009, 2018],
-    "agreement_window": [2015, 2021],
-    "atop_year": 2018,
-    "dependence_arms_threshold": 0.5,
-    "occupied_states": ["GEO", "MDA", "UKR"],
-    "pre_alignment_first_year": 2000,
-    "fh_edition": 2022,
-    "polity_year": 2018,
-    "wdi_year": 2021,
-    "trade_year": 2021,
-    "ideal_year": 2021,
-}
+# The keys of config features; their defaults are in workflow/schemas/config.schema.yaml.
+PARAM_NAMES = (
+    "reference_year",
+    "arms_window",
+    "exercises_window",
+    "agreement_window",
+    "atop_year",
+    "dependence_arms_threshold",
+    "occupied_states",
+    "pre_alignment_first_year",
+    "fh_edition",
+    "polity_year",
+    "wdi_year",
+    "trade_year",
+    "ideal_year",
+)
 
 
 HAND_VARIABLES = (
@@ -149,11 +150,17 @@ def _span(window) -> str:
     return f"{first}-{last}"
 
 
-def _resolve_params(params: dict | None) -> dict:
-    params = {**DEFAULT_PARAMS, **(params or {})}
-    unknown = sorted(set(params) - set(DEFAULT_PARAMS))
+def _checked_params(params: dict) -> dict:
+    """The features section as the workflow passes it, defaults filled by the schema: a key
+    the code does not know or a key left out stops here rather than being ignored or guessed."""
+    unknown = sorted(set(params) - set(PARAM_NAMES))
     if unknown:
-        raise DataError(None, "features params", f"keys among {sorted(DEFAULT_PARAMS)}", unknown)
+        raise DataError("config features", "unknown keys", f"keys among {list(PARAM_NAMES)}",
+                        unknown)
+    missing = [key for key in PARAM_NAMES if key not in params]
+    if missing:
+        raise DataError("config features", "missing keys", f"every one of {list(PARAM_NAMES)}",
+                        missing)
     for key in ("arms_window", "exercises_window", "agreement_window"):
         window = params[key]
         if len(window) != 2 or window[0] > window[1]:
@@ -694,16 +701,16 @@ def build_features(
     votes: pd.DataFrame,
     resolutions: pd.DataFrame,
     raw_dir: Path,
-    params: dict | None = None,
+    params: dict,
     *,
     hand_dir: Path | None = None,
 ) -> FeatureTables:
     """Covariates for the UN members at the end of `reference_year`, with codebook and gaps.
 
     `raw_dir` is data/raw (files in RAW_FILES); `hand_dir` defaults to its
-    sibling data/hand. `params` overrides DEFAULT_PARAMS key by key.
+    sibling data/hand. `params` is the whole config features section.
     """
-    params = _resolve_params(params)
+    params = _checked_params(params)
     raw_dir = Path(raw_dir)
     hand_dir = Path(hand_dir) if hand_dir is not None else raw_dir.parent / "hand"
     files = {key: raw_dir / relative for key, relative in RAW_FILES.items()}

@@ -484,12 +484,12 @@ def flag_ukraine_russia(resolutions: pd.DataFrame, rule: dict) -> pd.Series:
         & resolutions["recorded_vote"]
         & (resolutions["date"] >= pd.Timestamp(rule["from_date"]))
     )
-    by_symbol = resolutions["symbol"].isin(rule.get("symbols", []))
-    pattern = "|".join(rule.get("symbol_patterns", [])) or "$^"
-    title = "|".join(rule.get("title_patterns", [])) or "$^"
+    by_symbol = resolutions["symbol"].isin(rule["symbols"])
+    pattern = "|".join(rule["symbol_patterns"]) or "$^"
+    title = "|".join(rule["title_patterns"]) or "$^"
     by_pattern = resolutions["symbol"].str.contains(pattern, regex=True)
     by_title = resolutions["title"].str.contains(title, case=False, regex=True)
-    excluded = resolutions["symbol"].isin(rule.get("exclude_symbols", []))
+    excluded = resolutions["symbol"].isin(rule["exclude_symbols"])
     return in_scope & (by_symbol | by_pattern | by_title) & ~excluded
 
 

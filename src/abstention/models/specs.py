@@ -28,8 +28,8 @@ def resolve_spec(name: str, spec: dict, settings: dict) -> dict:
     full["covariates"] = full["covariates"] + list(full.get("add_covariates", []))
     full["covariates"] += [interaction_name(pair) for pair in full.get("interactions", [])]
     texts = full["resolutions"]
-    text_sets = settings.get("text_sets", {})
     if isinstance(texts, str) and texts not in ("all", WITH_SPONSOR_LIST):
+        text_sets = settings["text_sets"]
         if texts not in text_sets:
             raise DataError(f"config models.{name}", "resolutions",
                             f"a list, 'all', '{WITH_SPONSOR_LIST}' or one of {sorted(text_sets)}",

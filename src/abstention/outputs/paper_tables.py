@@ -37,7 +37,7 @@ def build_table(name: str, entry: dict, inputs, titles: dict[str, str]) -> str:
         return tally_summary_table(tally, caption, label)
     if kind == "hypotheses":
         randomisation = (pd.read_csv(inputs.randomisation)
-                         if "randomisation" in entry.get("inputs", [])
+                         if "randomisation" in entry["inputs"]
                          else None)
         return hypotheses_table(pd.read_csv(inputs.hypotheses), pd.read_csv(inputs.period_check),
                                 caption, label, randomisation)

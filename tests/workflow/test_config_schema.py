@@ -1,0 +1,134 @@
+"""The config schema is strict and holds the defaults: every key is described and typed, no
+object takes keys it does not list, and the defaults Snakemake's validation fills in are the
+values config/config.yaml sets, so leaving a key out changes no result."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+from snakemake.utils import validate
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+TYPES = ("type", "enum", "$ref")
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def referenced(schema: dict, node: dict) -> dict:
+    """The schema a local `$ref` points to, or {} without one."""
+    if "$ref" not in node:
+        return {}
+    target = schema
+    for part in node["$ref"].removeprefix("#/").split("/"):
+        target = target[part]
+    return target
+
+
+def schema_problems(schema: dict) -> list[str]:
+    """Each key without a description (its own or its $ref's) or a type, each object with keys
+    that takes others, and each map whose values have no schema, by path."""
+    problems = []
+
+    def check_labels(node: dict, where: str) -> None:
+        if "description" not in {**referenced(schema, node), **node}:
+            problems.append(f"{where}: no description")
+        if not any(key in node for key in TYPES):
+            problems.append(f"{where}: no type, enum or $ref")
+
+    def walk(node, where: str) -> None:
+        if not isinstance(node, dict):
+            return
+        if node.get("type") == "object" or "properties" in node:
+            closed = node.get("additionalProperties")
+            if "properties" in node and closed is not False:
+                problems.append(f"{where}: additionalProperties is not false")
+            if "properties" not in node and not isinstance(closed, dict):
+                problems.append(f"{where}: a map without a schema for its values")
+        for name, child in node.get("properties", {}).items():
+            check_labels(child, f"{where}.{name}")
+            walk(child, f"{where}.{name}")
+        for name, child in node.get("$defs", {}).items():
+            check_labels(child, f"$defs.{name}")
+            walk(child, f"$defs.{name}")
+        for key in ("items", "additionalProperties", "propertyNames", "not"):
+            walk(node.get(key), f"{where}.{key}")
+        for key in ("allOf", "anyOf", "oneOf", "prefixItems"):
+            for number, child in enumerate(node.get(key, [])):
+                walk(child, f"{where}.{key}[{number}]")
+
+    walk(schema, "config")
+    return problems
+
+
+def test_every_key_is_described_typed_and_closed():
+    assert schema_problems(load(SCHEMA)) == []
+
+
+def drop(schema: dict, path: str, key: str) -> dict:
+    node = schema
+    for part in path.split("/"):
+        node = node[part]
+    del node[key]
+    return schema
+
+
+@pytest.mark.parametrize(("path", "key", "problem"), [
+    ("properties/features/properties/atop_year", "description",
+     "config.features.atop_year: no description"),
+    ("properties/paper/properties/source_date_epoch", "type",
+     "config.paper.source_date_epoch: no type"),
+    ("properties/hypotheses/properties/bootstrap", "additionalProperties",
+     "config.hypotheses.bootstrap: additionalProperties is not false"),
+    ("properties/figures/properties/registry/additionalProperties", "additionalProperties",
+     "config.figures.registry.additionalProperties: additionalProperties is not false"),
+    ("properties/text_sets", "additionalProperties",
+     "config.text_sets: a map without a schema for its values"),
+    ("$defs/model/properties/outcome", "description",
+     "config.model_defaults.outcome: no description"),
+    ("$defs/quantity", "description", "$defs.quantity: no description"),
+])
+def test_a_missing_description_type_or_closed_object_is_found(path, key, problem):
+    problems = schema_problems(drop(load(SCHEMA), path, key))
+    assert any(found.startswith(problem) for found in problems), problems
+
+
+def test_model_defaults_takes_every_model_key():
+    """model_defaults is closed, so it must list each key a model may set."""
+    schema = load(SCHEMA)
+    defaults = schema["properties"]["model_defaults"]["properties"]
+    assert sorted(defaults) == sorted(schema["$defs"]["model"]["properties"])
+
+
+def filled(config: dict) -> dict:
+    """`config` as the workflow sees it: validated, defaults filled in."""
+    config = copy.deepcopy(config)
+    validate(config, str(SCHEMA))
+    return config
+
+
+def test_an_empty_features_section_is_filled_with_the_config_values():
+    config = load(ROOT / "config" / "config.yaml")
+    assert filled({**config, "features": {}})["features"] == config["features"]
+
+
+def without_defaults(config: dict, node: dict) -> dict:
+    """`config` less every key whose schema gives a default, at every level of fixed keys."""
+    kept = {}
+    for key, value in config.items():
+        child = node.get("properties", {}).get(key, {})
+        if "default" not in child:
+            kept[key] = without_defaults(value, child) if isinstance(value, dict) else value
+    return kept
+
+
+def test_the_defaults_are_the_config_values():
+    config = load(ROOT / "config" / "config.yaml")
+    bare = without_defaults(config, load(SCHEMA))
+    assert bare["features"] == {} and "prediction_states" not in bare
+    assert filled(bare) == filled(config)
