@@ -30,6 +30,23 @@ def percent(value: float, digits: int = 0) -> str:
     return f"{100 * value:.{digits}f}\\%"
 
 
+def name_list(names) -> str:
+    """'Georgia and Moldova', 'A, B and C': names sorted, as the text lists them."""
+    names = sorted(names)
+    if not names:
+        raise DataError(None, "name list", "at least one name for the text to quote", "none")
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten")
+
+
+def number_word(count: int) -> str:
+    """Small counts in the text are words; larger ones stay figures."""
+    return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
+
+
 DIGITS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
 
 
@@ -135,7 +152,16 @@ def _texts(panel: pd.DataFrame, excluded: list[str]) -> dict[str, object]:
     arms_only = ((states["security_dependence"] == 1) & (states["patronage"] == 0)
                  & (states["airspace_dependence"] == 0))
     values["NumStatesArmsOnly"] = int(arms_only.sum())
+    values["OccupiedStateNames"] = name_list(states.loc[states["occupation"] == 1, "name"])
+    values["AirspaceStateNames"] = name_list(
+        states.loc[states["airspace_dependence"] == 1, "name"])
+    material = panel.loc[panel["material_text"] == 1, "symbol"].unique()
+    values["NumMaterialTextsWord"] = number_word(len(material))
     lost = panel[panel["vote"] == "no_right_to_vote"]
+    since = panel[pd.to_datetime(panel["date"]) >= pd.to_datetime(es11["date"]).min()]
+    lost_since = since[since["vote"] == "no_right_to_vote"].groupby("name")["res_id"].nunique()
+    values["NoRightSinceInvasionNames"] = name_list(
+        lost_since.index[lost_since == since["res_id"].nunique()])
     values["NumNoRightStateVotes"] = len(lost)
     values["NumNoRightStates"] = int(lost["iso3"].nunique())
     uncertain = panel[(panel["article19"] == "uncertain") & (panel["vote"] == "absent")]
