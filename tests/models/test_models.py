@@ -118,6 +118,10 @@ def test_mnlogit_leaves_out_states_without_the_right_to_vote():
     result = fit_spec(frame, spec(outcome="vote", estimator="mnlogit"))
     assert result.fit["n"] == n - 7
     assert set(result.coefficients["equation"]) == {"abstain", "absent", "no"}
+    without_no = fit_spec(frame, spec(outcome="vote", estimator="mnlogit",
+                                      only_votes=["yes", "abstain", "absent"]))
+    assert without_no.fit["n"] == n - 7 - int((votes == "no").sum())
+    assert set(without_no.coefficients["equation"]) == {"abstain", "absent"}
 
 
 def test_every_configured_spec_resolves():

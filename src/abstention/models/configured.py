@@ -87,10 +87,11 @@ def add_interactions(panel: pd.DataFrame, spec: dict) -> pd.DataFrame:
 def fit_spec(panel: pd.DataFrame, spec: dict, *, profile: bool = True) -> ModelResult:
     rows = model_sample(panel, spec)
     if spec["estimator"] == "mnlogit":
-        # no_right_to_vote is no choice: it becomes missing and the row is dropped
+        # no_right_to_vote is no choice: it becomes missing and the row is dropped; a spec
+        # limited to some votes (only_votes) has only those categories
+        kept = [vote for vote in SUPPORT_ORDER if vote in spec.get("only_votes", SUPPORT_ORDER)]
         choice = rows[spec["outcome"]]
-        rows[spec["outcome"]] = pd.Categorical(choice.where(choice.isin(SUPPORT_ORDER)),
-                                               categories=list(SUPPORT_ORDER))
+        rows[spec["outcome"]] = pd.Categorical(choice.where(choice.isin(kept)), categories=kept)
     fixed = list(spec.get("categorical", [])) + list(spec.get("fixed_effects", []))
     groups = "iso3" if spec["cov_type"] == "cluster" else None
     result = fit_model(rows, spec["outcome"], spec["covariates"], spec["estimator"],
