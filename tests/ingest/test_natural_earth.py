@@ -14,6 +14,7 @@ from abstention.errors import DataError
 from abstention.ingest.readers.natural_earth import (
     SIMFEROPOL,
     _merge_rings,
+    clip_ring,
     decode_topojson,
     read_country_polygons,
 )
@@ -55,19 +56,28 @@ def quantized(*points: tuple[float, float]) -> list[list[int]]:
     return [steps[0], *deltas]
 
 
-def with_crimea(topology: dict, crimea_owner: str = "643") -> dict:
-    """TINY plus Ukraine's mainland, Russia's mainland and Crimea in `crimea_owner`'s outline.
+def with_disputed_outlines(topology: dict, crimea_owner: str = "643") -> dict:
+    """TINY plus Ukraine's mainland, Russia's mainland and Crimea in `crimea_owner`'s outline,
+    and, as Natural Earth draws them, Morocco reaching south to latitude 24 and Western Sahara
+    east of it.
 
     Arc 4 is the Perekop border, which Ukraine walks forward and Crimea backward.
     """
     topology = copy.deepcopy(topology)
     first = len(topology["arcs"])
-    perekop, ukraine_rest, crimea_rest, russia = range(first, first + 4)
+    perekop, ukraine_rest, crimea_rest, russia, morocco, sahara = range(first, first + 6)
     topology["arcs"] += [
         quantized((33, 46), (34, 46)),
         quantized((34, 46), (36, 46), (36, 50), (30, 50), (30, 46), (33, 46)),
         quantized((33, 46), (33, 44.5), (35, 44.5), (34, 46)),
         quantized((38, 44), (40, 44), (40, 48), (38, 48), (38, 44)),
+        quantized((-14, 24), (-10, 24), (-10, 32), (-14, 32), (-14, 24)),
+        quantized((-10, 22), (-8, 22), (-8, 27.5), (-10, 27.5), (-10, 22)),
+    ]
+    topology["objects"]["countries"]["geometries"] += [
+        {"type": "Polygon", "arcs": [[morocco]], "id": "504", "properties": {"name": "Morocco"}},
+        {"type": "Polygon", "arcs": [[sahara]], "id": "732",
+         "properties": {"name": "W. Sahara"}},
     ]
     crimea = [[~perekop, crimea_rest]]
     ukraine = [[[perekop, ukraine_rest]]] + ([crimea] if crimea_owner == "804" else [])
@@ -101,9 +111,9 @@ def test_decodes_deltas_transform_and_reversed_arcs(tmp_path):
 
 
 def test_maps_numeric_ids_and_keeps_outlines_without_one(tmp_path):
-    table = read_country_polygons(write(tmp_path, with_crimea(TINY)), CODELIST)
+    table = read_country_polygons(write(tmp_path, with_disputed_outlines(TINY)), CODELIST)
     assert table["iso3"].iloc[:2].tolist() == ["FRA", "USA"]
-    assert table["iso3"].isna().tolist() == [False, False, True, False, False]
+    assert table["iso3"].isna().tolist() == [False, False, True, False, False, False, False]
     assert table["name"].iloc[2] == "Nowhere"
 
 
@@ -136,7 +146,7 @@ def test_malformed_files_stop_with_the_key(tmp_path, topology, key):
 def test_unknown_numeric_id_stops_the_run(tmp_path):
     topology = broken(lambda t: t["objects"]["countries"]["geometries"][0].update(id="999"))
     with pytest.raises(DataError, match="999 \\(East\\)"):
-        read_country_polygons(write(tmp_path, with_crimea(topology)), CODELIST)
+        read_country_polygons(write(tmp_path, with_disputed_outlines(topology)), CODELIST)
 
 
 def contains(polygons, lonlat) -> bool:
@@ -148,7 +158,7 @@ def outline(table, iso3):
 
 
 def test_crimea_joins_ukraine_without_the_perekop_border(tmp_path):
-    table = read_country_polygons(write(tmp_path, with_crimea(TINY)), CODELIST)
+    table = read_country_polygons(write(tmp_path, with_disputed_outlines(TINY)), CODELIST)
     ukraine, russia = outline(table, "UKR"), outline(table, "RUS")
     assert contains(ukraine, SIMFEROPOL) and not contains(russia, SIMFEROPOL)
     assert len(ukraine) == 1 and len(russia) == 1
@@ -167,7 +177,7 @@ def test_merged_rings_drop_every_arc_of_a_longer_common_border():
 
 @pytest.mark.parametrize("owner", ["804", "none", "twice"])
 def test_crimea_not_found_exactly_once_in_russia_stops_the_run(tmp_path, owner):
-    topology = with_crimea(TINY, crimea_owner=owner if owner == "804" else "643")
+    topology = with_disputed_outlines(TINY, crimea_owner=owner if owner == "804" else "643")
     russia = topology["objects"]["countries"]["geometries"][-1]
     if owner == "none":
         russia["arcs"] = russia["arcs"][:1]
@@ -216,3 +226,34 @@ def test_real_file_draws_crimea_and_sevastopol_in_ukraine(world):
         assert contains(ukraine, place) and not contains(russia, place)
     # Russia keeps its own coast across the Kerch Strait
     assert contains(russia, (38.0, 45.0)) and not contains(ukraine, (38.0, 45.0))
+
+
+def test_western_sahara_is_cut_out_of_morocco_at_its_northern_border(tmp_path):
+    table = read_country_polygons(write(tmp_path, with_disputed_outlines(TINY)), CODELIST)
+    morocco = table.loc[table["iso3"] == "MAR", "polygons"].iloc[0]
+    sahara = table.loc[table["iso3"] == "ESH", "polygons"].iloc[0]
+    assert len(morocco) == 1 and len(sahara) == 2
+    north = 27.0 + 40.0 / 60.0
+    assert morocco[0][0][:, 1].min() == pytest.approx(north)
+    assert sahara[1][0][:, 1].max() == pytest.approx(north)
+    assert np.array_equal(sahara[1][0][0], sahara[1][0][-1])
+
+
+def test_clip_ring_splits_a_concave_ring_into_its_two_sides():
+    # a U open to the north: the cut at latitude 1 leaves two prongs above and a base below
+    ring = np.array([[0, 0], [3, 0], [3, 2], [2, 2], [2, 0.5], [1, 0.5], [1, 2], [0, 2],
+                     [0, 0]], dtype=float)
+    above, below = clip_ring(ring, 1.0, north=True), clip_ring(ring, 1.0, north=False)
+    assert MplPath(above).contains_point((0.5, 1.5)) and MplPath(above).contains_point((2.5, 1.5))
+    assert not MplPath(above).contains_point((1.5, 0.7))
+    assert MplPath(below).contains_point((1.5, 0.25)) and above[:, 1].min() == 1.0
+
+
+def test_real_map_draws_western_sahara_apart_from_morocco(world):
+    def owners(lon: float, lat: float) -> list[str]:
+        return [row.iso3 for row in world.itertuples() for polygon in row.polygons
+                if MplPath(polygon[0]).contains_point((lon, lat))]
+
+    assert owners(-13.20, 27.15) == ["ESH"]  # Laayoune
+    assert owners(-15.94, 23.72) == ["ESH"]  # Dakhla
+    assert owners(-6.84, 34.02) == ["MAR"]  # Rabat

@@ -25,6 +25,8 @@ Polygon = list[Ring]  # exterior ring first, then holes
 RUSSIA_ID, UKRAINE_ID = "643", "804"
 SIMFEROPOL = (34.10, 44.95)  # lon, lat
 CRIMEA_BOX = (32.0, 44.0, 37.0, 46.5)  # lon/lat corners: south-west, then north-east
+MOROCCO_ID, WESTERN_SAHARA_ID = "504", "732"
+WESTERN_SAHARA_NORTH = 27.0 + 40.0 / 60.0  # latitude of the territory's border with Morocco
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,60 @@ def crimea_as_ukraine(
     return [moved.get(f.id, f) for f in features]
 
 
+def clip_ring(ring: Ring, latitude: float, north: bool) -> Ring:
+    """The part of a ring on one side of a parallel (Sutherland-Hodgman against a half-plane).
+    A concave ring cut more than once comes back as one ring whose pieces are joined along the
+    parallel itself, which encloses no area and so fills and outlines as the pieces would."""
+    def inside(point: np.ndarray) -> bool:
+        return point[1] >= latitude if north else point[1] < latitude
+
+    kept = []
+    for current, following in zip(ring[:-1], ring[1:], strict=True):
+        if inside(current):
+            kept.append(current)
+        if inside(current) != inside(following):
+            share = (latitude - current[1]) / (following[1] - current[1])
+            kept.append(current + share * (following - current))
+    if kept and not np.array_equal(kept[0], kept[-1]):
+        kept.append(kept[0])
+    return np.array(kept).reshape(-1, 2)
+
+
+def western_sahara_apart(geometries: list[Geometry], path: Path) -> list[Geometry]:
+    """Western Sahara's territory south of 27 degrees 40 minutes moved out of Morocco's outline.
+
+    Natural Earth draws the part Morocco administers, west of the berm, as Morocco. The United
+    Nations lists Western Sahara as a Non-Self-Governing Territory and recognises no
+    sovereignty over it, so the map draws the whole territory as Western Sahara. Morocco's
+    outline is cut at the territory's northern border (a parallel), and the southern part
+    joins Western Sahara's outline."""
+    by_id = {g.id: g for g in geometries}
+    morocco, sahara = by_id.get(MOROCCO_ID), by_id.get(WESTERN_SAHARA_ID)
+    if morocco is None or sahara is None:
+        raise DataError(path, "id", f"outlines {MOROCCO_ID} (Morocco) and {WESTERN_SAHARA_ID} "
+                        "(Western Sahara)", sorted(i for i in by_id if i is not None))
+    north, south = [], []
+    for polygon in morocco.polygons:
+        exterior = polygon[0]
+        if exterior[:, 1].min() >= WESTERN_SAHARA_NORTH:
+            north.append(polygon)
+            continue
+        if len(polygon) > 1:
+            raise DataError(path, f"{MOROCCO_ID} (Morocco)", "no holes in the polygon cut at "
+                            f"latitude {WESTERN_SAHARA_NORTH:.4f}", f"{len(polygon) - 1} holes")
+        for side, pieces in ((True, north), (False, south)):
+            ring = clip_ring(exterior, WESTERN_SAHARA_NORTH, side)
+            if len(ring) >= 3:
+                pieces.append([ring])
+    if not south:
+        raise DataError(path, f"{MOROCCO_ID} (Morocco)",
+                        f"an outline reaching south of latitude {WESTERN_SAHARA_NORTH:.4f}",
+                        "none")
+    moved = {MOROCCO_ID: replace(morocco, polygons=north),
+             WESTERN_SAHARA_ID: replace(sahara, polygons=[*sahara.polygons, *south])}
+    return [moved.get(g.id, g) for g in geometries]
+
+
 def abs_arc(index: int) -> int:
     """The arc a signed index walks, in either direction."""
     return index if index >= 0 else ~index
@@ -211,7 +267,9 @@ def read_country_polygons(topojson_path: str | Path, codelist_path: str | Path) 
     an id the crosswalk does not know stops the run rather than drop a country.
     """
     arcs, features = _read_topology(Path(topojson_path), "countries")
-    geometries = _decode(crimea_as_ukraine(features, arcs, Path(topojson_path)), arcs)
+    geometries = western_sahara_apart(
+        _decode(crimea_as_ukraine(features, arcs, Path(topojson_path)), arcs), Path(topojson_path)
+    )
     codelist = read_rdata_table(codelist_path, "codelist").dropna(subset=["iso3n", "iso3c"])
     numeric_to_iso3 = {
         f"{int(n):03d}": iso3 for n, iso3 in zip(codelist["iso3n"], codelist["iso3c"], strict=True)
