@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from unittest import mock
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -12,6 +15,8 @@ import pytest
 from matplotlib.collections import LineCollection, PatchCollection, PathCollection, PolyCollection
 from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
+from matplotlib.text import Text
 
 from abstention.errors import DataError
 from abstention.features.build import VARIABLES
@@ -349,3 +354,108 @@ def test_save_figure_gives_identical_bytes(tmp_path, panel):
     assert png_a.read_bytes() == png_b.read_bytes()
     assert b"CreationDate" not in pdf_a.read_bytes()
     assert png_a.read_bytes().startswith(b"\x89PNG")
+
+
+# Drawn texts: labels that do not cover each other, the points or the figure's edge.
+
+
+def drawn_texts(fig: Figure) -> list[Text]:
+    """The texts a renderer draws, in draw order (tick labels outside the view are made but
+    never drawn, so `findobj` would report texts nobody sees)."""
+    drawn = {}
+    draw = Text.draw
+
+    def record(text, renderer):
+        if text.get_visible() and text.get_text().strip():
+            drawn[id(text)] = text
+        return draw(text, renderer)
+
+    with mock.patch.object(Text, "draw", record):
+        fig.draw_without_rendering()
+    return list(drawn.values())
+
+
+def overlapping(texts: list[Text]) -> list[tuple[str, str]]:
+    boxes = [t.get_window_extent() for t in texts]
+    return [
+        (texts[i].get_text(), texts[j].get_text())
+        for i, j in itertools.combinations(range(len(texts)), 2)
+        if boxes[i].overlaps(boxes[j])
+    ]
+
+
+@pytest.fixture
+def crowded_es11_1() -> pd.DataFrame:
+    """Twelve labelled states within a few points of each other among forty unlabelled ones:
+    left where their points are, the names would cover each other and the points."""
+    rng = np.random.default_rng(3)
+    crowd = pd.DataFrame(
+        {
+            "iso3": [f"L{i:02d}" for i in range(12)],
+            "name": [f"Labelled state {i}" for i in range(12)],
+            "vote": "abstain",
+            "arms_share_russia": 0.5 + rng.uniform(-0.03, 0.03, 12),
+            "ideal_pre": rng.uniform(-0.2, 0.2, 12),
+        }
+    )
+    rest = pd.DataFrame(
+        {
+            "iso3": [f"U{i:02d}" for i in range(40)],
+            "name": [f"Unlabelled state {i}" for i in range(40)],
+            "vote": rng.choice(["yes", "abstain", "no"], 40),
+            "arms_share_russia": rng.uniform(0, 1, 40),
+            "ideal_pre": rng.uniform(-1.5, 1.5, 40),
+        }
+    )
+    return pd.concat([crowd, rest], ignore_index=True)
+
+
+def label_collisions(fig: Figure) -> list[str]:
+    """Point labels that cover another label, cover a point or leave the axes."""
+    ax = fig.axes[0]
+    drawn = drawn_texts(fig)
+    names = [t for t in ax.texts if t in drawn]
+    points = ax.transData.transform(
+        np.vstack([c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)])
+    )
+    found = [f"{a} covers {b}" for a, b in overlapping(names)]
+    for name in names:
+        box = name.get_window_extent()
+        covered = box.count_contains(points)
+        if covered:
+            found.append(f"{name.get_text()} covers {covered} point(s)")
+        if not ax.bbox.contains(box.x0, box.y0) or not ax.bbox.contains(box.x1, box.y1):
+            found.append(f"{name.get_text()} leaves the axes")
+    return found
+
+
+def test_alignment_labels_keep_clear_of_each_other_and_the_points(crowded_es11_1):
+    labelled = [f"L{i:02d}" for i in range(12)]
+    fig = figures.alignment_vs_arms(crowded_es11_1, labelled)
+    assert label_collisions(fig) == []
+    # each label that had to move is tied to its point by a leader line
+    leaders = [p for p in fig.axes[0].patches if isinstance(p, FancyArrowPatch)]
+    assert leaders
+
+
+def test_alignment_labels_would_collide_where_they_were_put(crowded_es11_1, monkeypatch):
+    """The crowd is crowded enough: without the placement the check above would fail."""
+    monkeypatch.setattr(figures, "_place_point_labels", lambda *args: None)
+    labelled = [f"L{i:02d}" for i in range(12)]
+    fig = figures.alignment_vs_arms(crowded_es11_1, labelled)
+    assert any("covers Labelled" in found for found in label_collisions(fig))
+
+
+def test_labels_adjusttext_leaves_colliding_move_to_a_free_spot(crowded_es11_1, monkeypatch):
+    """The rule behind adjustText clears every collision on its own."""
+    monkeypatch.setattr(figures, "adjust_text", lambda *args, **kwargs: None)
+    labelled = [f"L{i:02d}" for i in range(12)]
+    fig = figures.alignment_vs_arms(crowded_es11_1, labelled)
+    assert label_collisions(fig) == []
+
+
+@pytest.mark.filterwarnings("ignore:The 'warn' method is deprecated:DeprecationWarning")
+def test_a_label_without_room_in_the_axes_is_reported(es11_1):
+    crowded = es11_1.assign(name=es11_1["name"].where(es11_1["iso3"] != "IND", "India " * 60))
+    with pytest.raises(DataError, match="figures.label_states"):
+        figures.alignment_vs_arms(crowded, ["IND"])

@@ -12,15 +12,18 @@ from collections.abc import Iterable, Sequence
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from adjustText import adjust_text
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch
+from matplotlib.patches import FancyArrowPatch, Patch, PathPatch
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
 from matplotlib.ticker import PercentFormatter
+from matplotlib.transforms import Bbox
 
 from abstention.errors import DataError
 from abstention.labels import label
@@ -47,6 +50,11 @@ INVASION_DATE = pd.Timestamp("2022-02-24")
 SHARE_VARIABLES = frozenset({"arms_share_russia", "trade_share_russia"})
 MAP_SOUTH_LIMIT = -58.0  # degrees latitude: crops Antarctica, which casts no vote
 SMALL_STATE_MARKER_SIZE = 9.0  # points squared: a dot about 3 points across
+LABEL_ITERATIONS = 500  # adjustText steps; a dozen labels settle in far fewer
+LABEL_MARGIN = (1.3, 1.8)  # a label's box, widened and heightened, keeps clear of markers
+LABEL_RINGS = 60  # rings round a point searched for a free spot, one label height apart
+RING_DIRECTIONS = ((1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
+LEADER_COLOUR = "#777777"
 
 
 def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -103,6 +111,58 @@ def _text_colour(background: str) -> str:
     channels = np.array(to_rgb(background))
     linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
     return "black" if linear @ np.array([0.2126, 0.7152, 0.0722]) > 0.179 else "white"
+
+
+def _place_point_labels(ax: Axes, names: list[Text], points: np.ndarray) -> None:
+    """Move each label (drawn at its own point, outside the layout) clear of the other labels
+    and of `points` (data x, y), and tie it to its point with a leader line. adjustText does
+    the placing; as it is a heuristic, a label it leaves on another label, on a point or past
+    the axes moves to the nearest free spot round its point. Call last: positions depend on
+    the final axes size. A fixed iteration count, not adjustText's default time limit, gives
+    the same figure on every run."""
+    if not names:
+        return
+    ax.set(xlim=ax.get_xlim(), ylim=ax.get_ylim())  # fixed, so leader lines cannot rescale
+    own_points = np.array([name.get_position() for name in names], dtype=float)
+    adjust_text(names, x=points[:, 0], y=points[:, 1], ax=ax, iter_lim=LABEL_ITERATIONS,
+                expand=LABEL_MARGIN)
+    ax.get_figure().draw_without_rendering()
+    to_display, to_data = ax.transData, ax.transData.inverted()
+    avoid = to_display.transform(points)
+    placed: list[Bbox] = []
+    for name, own in zip(names, to_display.transform(own_points), strict=True):
+        box = name.get_window_extent()
+        if not _fits(box, placed, avoid, ax.bbox):
+            box = _free_spot(box, own, placed, avoid, ax.bbox, name.get_text())
+            name.set(position=to_data.transform(box.min + box.size / 2),
+                     horizontalalignment="center", verticalalignment="center")
+        placed.append(box)
+    for name, own in zip(names, own_points, strict=True):
+        ax.add_patch(FancyArrowPatch(name.get_position(), own, patchA=name, arrowstyle="-",
+                                     shrinkB=2, color=LEADER_COLOUR, linewidth=0.4))
+
+
+def _fits(box: Bbox, taken: list[Bbox], avoid: np.ndarray, inside: Bbox) -> bool:
+    """Whether `box` lies inside `inside`, overlaps no box in `taken` and covers none of the
+    points `avoid` (an empty `avoid` lets it cover points)."""
+    return (inside.contains(*box.min) and inside.contains(*box.max)
+            and not any(box.overlaps(other) for other in taken)
+            and not box.count_contains(avoid))
+
+
+def _free_spot(box: Bbox, point: np.ndarray, taken: list[Bbox], avoid: np.ndarray,
+               inside: Bbox, text: str) -> Bbox:
+    """The first spot for `box` on rings round `point` (display units, nearest ring first)
+    that fits: clear of the points `avoid` if any spot is, else only of the boxes `taken`."""
+    width, height = box.size
+    for points in (avoid, avoid[:0]):
+        for ring in range(1, LABEL_RINGS + 1):
+            for dx, dy in RING_DIRECTIONS:
+                centre = point + (dx * (width / 2 + ring * height), dy * (ring + 0.5) * height)
+                spot = Bbox.from_bounds(*(centre - box.size / 2), width, height)
+                if _fits(spot, taken, points, inside):
+                    return spot
+    raise DataError(None, "figures.label_states", "labels that fit in the axes apart", text)
 
 
 def _country_path(polygons: Sequence[Sequence[np.ndarray]]) -> MplPath:
@@ -289,19 +349,17 @@ def alignment_vs_arms(panel_es11_1: pd.DataFrame, label_iso3: list[str]) -> Figu
             alpha=0.85,
             label=f"{VOTE_LABELS[vote]} ({len(group)})",
         )
-    for row in data[data["iso3"].isin(label_iso3)].itertuples(index=False):
-        ax.annotate(
-            row.name,
-            (getattr(row, x_name), getattr(row, y_name)),
-            xytext=(3, 3),
-            textcoords="offset points",
-            fontsize=6,
-        )
+    labelled = data[data["iso3"].isin(label_iso3)]
+    names = [
+        ax.text(x, y, name, fontsize=6, in_layout=False)
+        for x, y, name in zip(labelled[x_name], labelled[y_name], labelled["name"], strict=True)
+    ]
     if x_name in SHARE_VARIABLES:
         _as_percent(ax.xaxis)
     ax.set_xlabel(label(x_name))
     ax.set_ylabel(label(y_name))
     fig.legend(title="ES-11/1 vote", loc="outside right upper")
+    _place_point_labels(ax, names, data[[x_name, y_name]].to_numpy(dtype=float))
     return fig
 
 
