@@ -101,9 +101,19 @@ def _series(i: int) -> dict[str, str]:
     }
 
 
+def _vote_points(ax: Axes, x, y, vote: str, name: str, **look) -> None:
+    """Points in the vote's own colour and marker, the same in every figure and legend."""
+    ax.scatter(x, y, color=VOTE_COLOURS[vote], marker=VOTE_MARKERS[vote], label=name, **look)
+
+
 def _as_percent(axis: Axis) -> None:
     """Shares and probabilities are stored as 0..1 and read as percentages."""
     axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def _states(count: int) -> str:
+    """A count for a legend that says what it counts."""
+    return f"{count} state" if count == 1 else f"{count} states"
 
 
 def _text_colour(background: str) -> str:
@@ -188,7 +198,8 @@ def world_map_es11_1(
     grey) and polygons; `panel_es11_1` has one row per member state: iso3, vote,
     cosponsor; `markers` has iso3, lon, lat for the members drawn as a dot as well,
     those smaller than `small_state_km2` or without an outline. A co-sponsor's dot
-    has a black ring, since hatching does not show at that size.
+    has a black ring, since hatching does not show at that size. The legend lists the
+    votes cast, each with its number of states; each layer carries its legend entry's label.
     """
     _require(outlines, ["colour_iso3", "polygons"], "outlines")
     _require(panel_es11_1, ["iso3", "vote", "cosponsor"], "panel_es11_1")
@@ -205,6 +216,15 @@ def world_map_es11_1(
         cosponsor=outlines["colour_iso3"].map(votes["cosponsor"]).fillna(0).astype(bool),
         path=outlines["polygons"].map(_country_path),
     )
+    counts = panel_es11_1["vote"].value_counts()
+    names = {"no data": "Not a member or no vote data"} | {
+        vote: f"{VOTE_LABELS[vote]} ({_states(counts.get(vote, 0))})" for vote in VOTE_ORDER
+    }
+    sponsor_name = f"Co-sponsor ({_states(int(panel_es11_1['cosponsor'].sum()))})"
+    dot_name = (
+        f"Under {small_state_km2:,.0f} km\N{SUPERSCRIPT TWO} ({_states(len(markers))});"
+        " ringed if co-sponsor"
+    )
     fig = Figure(figsize=(FULL_WIDTH, 3.6), layout="constrained")
     ax = fig.add_subplot()
     fills = {"no data": NO_DATA_COLOUR} | VOTE_COLOURS
@@ -217,13 +237,16 @@ def world_map_es11_1(
                     facecolor=colour,
                     edgecolor="white",
                     linewidth=0.2,
+                    label=names[vote],
                 )
             )
     hatched = {"edgecolor": COSPONSOR_EDGE, "hatch": COSPONSOR_HATCH, "linewidth": 0.3}
     sponsors = shapes.loc[shapes["cosponsor"], "path"]
     if not sponsors.empty:
         ax.add_collection(
-            PatchCollection([PathPatch(p) for p in sponsors], facecolor="none", **hatched)
+            PatchCollection(
+                [PathPatch(p) for p in sponsors], facecolor="none", **hatched, label=sponsor_name
+            )
         )
     dots = markers.assign(
         vote=markers["iso3"].map(votes["vote"]),
@@ -238,24 +261,19 @@ def world_map_es11_1(
         edgecolors=np.where(dots["cosponsor"], COSPONSOR_EDGE, "white").tolist(),
         linewidths=np.where(dots["cosponsor"], 0.7, 0.3),
         zorder=3,
+        label=dot_name,
     )
     corner = equal_earth(np.array([[180.0, 0.0], [0.0, MAP_SOUTH_LIMIT], [0.0, 90.0]]))
     ax.set_xlim(-corner[0, 0], corner[0, 0])
     ax.set_ylim(corner[1, 1], corner[2, 1])
     ax.set_aspect("equal")
     ax.set_axis_off()
-    counts = panel_es11_1["vote"].value_counts()
     handles = [
-        Patch(facecolor=VOTE_COLOURS[v], label=f"{VOTE_LABELS[v]} ({counts.get(v, 0)})")
-        for v in VOTE_ORDER
+        Patch(facecolor=VOTE_COLOURS[v], label=names[v]) for v in VOTE_ORDER if counts.get(v, 0)
     ]
     handles += [
-        Patch(
-            facecolor="white",
-            **hatched,
-            label=f"Co-sponsor ({int(panel_es11_1['cosponsor'].sum())})",
-        ),
-        Patch(facecolor=NO_DATA_COLOUR, label="Not a member or no vote data"),
+        Patch(facecolor="none", **hatched, label=sponsor_name),
+        Patch(facecolor=NO_DATA_COLOUR, label=names["no data"]),
         Line2D(
             [],
             [],
@@ -265,8 +283,7 @@ def world_map_es11_1(
             markerfacecolor="white",
             markeredgecolor=COSPONSOR_EDGE,
             markeredgewidth=0.7,
-            label=f"Under {small_state_km2:,.0f} km\N{SUPERSCRIPT TWO} ({len(markers)});"
-            " ringed if co-sponsor",
+            label=dot_name,
         ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=3)
@@ -324,7 +341,8 @@ def alignment_vs_arms(panel_es11_1: pd.DataFrame, label_iso3: list[str]) -> Figu
 
     `panel_es11_1`: iso3, name, vote, arms_share_russia, ideal_pre (alignment before the
     arms window, so measured before the ties). States with either value missing are not
-    drawn (and not labelled); a label for a state absent from the table is an error.
+    drawn (and not labelled; the legend title counts them); a label for a state absent from
+    the table is an error.
     """
     x_name, y_name = "arms_share_russia", "ideal_pre"
     _require(panel_es11_1, ["iso3", "name", "vote", x_name, y_name], "panel_es11_1")
@@ -338,17 +356,9 @@ def alignment_vs_arms(panel_es11_1: pd.DataFrame, label_iso3: list[str]) -> Figu
         group = data[data["vote"] == vote]
         if group.empty:
             continue
-        ax.scatter(
-            group[x_name],
-            group[y_name],
-            s=16,
-            color=VOTE_COLOURS[vote],
-            marker=VOTE_MARKERS[vote],
-            edgecolors="white",
-            linewidths=0.3,
-            alpha=0.85,
-            label=f"{VOTE_LABELS[vote]} ({len(group)})",
-        )
+        _vote_points(ax, group[x_name], group[y_name], vote,
+                     f"{VOTE_LABELS[vote]} ({_states(len(group))})",
+                     s=16, edgecolors="white", linewidths=0.3, alpha=0.85)
     labelled = data[data["iso3"].isin(label_iso3)]
     names = [
         ax.text(x, y, name, fontsize=6, in_layout=False)
@@ -358,7 +368,9 @@ def alignment_vs_arms(panel_es11_1: pd.DataFrame, label_iso3: list[str]) -> Figu
         _as_percent(ax.xaxis)
     ax.set_xlabel(label(x_name))
     ax.set_ylabel(label(y_name))
-    fig.legend(title="ES-11/1 vote", loc="outside right upper")
+    undrawn = len(panel_es11_1) - len(data)
+    title = "ES-11/1 vote" + (f"\n({_states(undrawn)} without data not drawn)" if undrawn else "")
+    fig.legend(title=title, loc="outside right upper")
     _place_point_labels(ax, names, data[[x_name, y_name]].to_numpy(dtype=float))
     return fig
 
@@ -458,7 +470,8 @@ def israel_path(panel: pd.DataFrame, peers: dict[str, list[str]], focal: str = "
 
     `panel`: iso3, name, res_id, symbol, date, vote, cosponsor. `peers` maps a group
     name to its ISO3 codes; the focal state is left out of every group's share.
-    The focal state's points are 1 (voted yes / co-sponsored) or 0, coloured by vote.
+    The focal state's points are 1 (voted yes / co-sponsored) or 0, marked by its vote in
+    both panels, so that one legend entry per vote describes every point drawn for it.
     """
     _require(panel, ["iso3", "name", "res_id", "symbol", "date", "vote", "cosponsor"], "panel")
     res = _resolutions(panel)
@@ -480,35 +493,22 @@ def israel_path(panel: pd.DataFrame, peers: dict[str, list[str]], focal: str = "
             .mean()
             .reindex(res["res_id"])
         )
-        line = _series(i) | {"markersize": 3.5, "label": f"{group} (n = {rows['iso3'].nunique()})"}
+        size = _states(rows["iso3"].nunique())
+        line = _series(i) | {"markersize": 3.5, "label": f"{group} ({size})"}
         ax_yes.plot(x, shares["yes"].to_numpy(), **line)
         ax_cos.plot(x, shares["cosponsor"].to_numpy(), **line)
-    focal_yes = focal_rows["vote"].eq("yes").astype(float).to_numpy()
-    ax_yes.plot(x, focal_yes, color=FOCAL_COLOUR, linewidth=0.8, zorder=3)
-    for vote in VOTE_ORDER:
-        at = focal_rows["vote"].eq(vote).to_numpy()
-        if at.any():
-            ax_yes.scatter(
-                x[at],
-                focal_yes[at],
-                s=36,
-                color=VOTE_COLOURS[vote],
-                marker=VOTE_MARKERS[vote],
-                edgecolors=FOCAL_COLOUR,
-                linewidths=0.6,
-                zorder=4,
-                label=f"{focal_name}: {VOTE_LABELS[vote].lower()}",
-            )
-    ax_cos.plot(
-        x,
-        focal_rows["cosponsor"].astype(float).to_numpy(),
-        color=FOCAL_COLOUR,
-        marker="o",
-        markersize=4,
-        linewidth=0.8,
-        zorder=3,
-        label=focal_name,
-    )
+    focal_paths = {
+        ax_yes: focal_rows["vote"].eq("yes").astype(float).to_numpy(),
+        ax_cos: focal_rows["cosponsor"].astype(float).to_numpy(),
+    }
+    for ax, path in focal_paths.items():
+        ax.plot(x, path, color=FOCAL_COLOUR, linewidth=0.8, zorder=3)
+        for vote in VOTE_ORDER:
+            at = focal_rows["vote"].eq(vote).to_numpy() & ~np.isnan(path)
+            if at.any():
+                _vote_points(ax, x[at], path[at], vote,
+                             f"{focal_name}: {VOTE_LABELS[vote].lower()}",
+                             s=36, edgecolors=FOCAL_COLOUR, linewidths=0.6, zorder=4)
     for ax, title in ((ax_yes, "Voted yes"), (ax_cos, "Co-sponsored")):
         _resolution_axis(ax, res)
         ax.set_title(title)
@@ -548,7 +548,7 @@ def abstention_over_time(votes_long: pd.DataFrame) -> Figure:
             markersize=3.5,
             linestyle="none",
             alpha=0.9,
-            label=f"{group} (n = {rows['iso3'].nunique()} states)",
+            label=f"{group} ({_states(rows['iso3'].nunique())})",
         )
     ax.axvline(INVASION_DATE, color="#777777", linewidth=0.7, linestyle=":")
     ax.annotate(
