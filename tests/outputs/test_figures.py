@@ -219,6 +219,17 @@ def test_vote_counts_draws_one_stack_per_vote_and_cosponsors_in_date_order(panel
     assert sponsor_heights == [3, 2, 2]
 
 
+def test_vote_counts_say_when_a_text_has_no_sponsor_list(panel):
+    unlisted = panel.assign(cosponsor=panel["cosponsor"].where(panel["res_id"] != "ES-11-3"))
+    ax = figures.vote_counts_by_resolution(unlisted).axes[0]
+    sponsors = ax.containers[-1]
+    assert [bar.get_height() for bar in sponsors] == [3, 2, 0]
+    # ES-11/3 comes last in date order
+    (no_list,) = [t for t in ax.texts if t.get_text() == "no list"]
+    bar = sponsors[2]
+    assert no_list.xy[0] == pytest.approx(bar.get_x() + bar.get_width() / 2)
+
+
 def test_alignment_scatter_marks_votes_and_labels_requested_states(es11_1):
     fig = figures.alignment_vs_arms(es11_1, ["ISR", "IND", "SRB"])
     ax = fig.axes[0]
@@ -356,20 +367,6 @@ def test_missing_columns_are_reported(function, table):
 def test_unknown_vote_categories_are_reported(panel):
     with pytest.raises(DataError, match="abstention"):
         figures.vote_counts_by_resolution(panel.assign(vote="abstention"))
-
-
-def test_save_figure_gives_identical_bytes(tmp_path, panel):
-    paths = []
-    for run in ("first", "second"):
-        fig = figures.vote_counts_by_resolution(panel)
-        pdf, png = tmp_path / run / "counts.pdf", tmp_path / run / "counts.png"
-        style.save_figure(fig, pdf, png)
-        paths.append((pdf, png))
-    (pdf_a, png_a), (pdf_b, png_b) = paths
-    assert pdf_a.read_bytes() == pdf_b.read_bytes()
-    assert png_a.read_bytes() == png_b.read_bytes()
-    assert b"CreationDate" not in pdf_a.read_bytes()
-    assert png_a.read_bytes().startswith(b"\x89PNG")
 
 
 # Drawn texts: labels that do not cover each other, the points or the figure's edge.
@@ -549,6 +546,32 @@ FIGURES = {
     ),
 }
 WITH_LEGEND = sorted(set(FIGURES) - {"hypotheses"})
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_save_figure_gives_identical_bytes(name, request, tmp_path):
+    paths = []
+    for run in ("first", "second"):
+        fig = FIGURES[name](request.getfixturevalue)
+        pdf, png = tmp_path / run / f"{name}.pdf", tmp_path / run / f"{name}.png"
+        style.save_figure(fig, pdf, png)
+        paths.append((pdf, png))
+    (pdf_a, png_a), (pdf_b, png_b) = paths
+    assert pdf_a.read_bytes() == pdf_b.read_bytes()
+    assert png_a.read_bytes() == png_b.read_bytes()
+    assert b"CreationDate" not in pdf_a.read_bytes()
+    assert png_a.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_no_text_covers_another_or_leaves_the_figure(name, request):
+    fig = FIGURES[name](request.getfixturevalue)
+    texts = drawn_texts(fig)
+    assert overlapping(texts) == []
+    edge = fig.bbox.padded(0.5)  # half a pixel of rounding
+    outside = [t.get_text() for t in texts
+               if not all(edge.contains(x, y) for x, y in t.get_window_extent().corners())]
+    assert outside == []
 
 
 # Legends: every key drawn as the artists it names, every named artist in a legend.

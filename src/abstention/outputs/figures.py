@@ -55,6 +55,7 @@ LABEL_MARGIN = (1.3, 1.8)  # a label's box, widened and heightened, keeps clear 
 LABEL_RINGS = 60  # rings round a point searched for a free spot, one label height apart
 RING_DIRECTIONS = ((1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
 LEADER_COLOUR = "#777777"
+SHARE_MARGIN = 0.05  # room beyond 0 and 100 %, so markers there are drawn whole
 
 
 def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -292,7 +293,8 @@ def world_map_es11_1(
 
 @styled
 def vote_counts_by_resolution(panel: pd.DataFrame) -> Figure:
-    """Stacked vote counts per resolution, with the number of co-sponsors beside each stack.
+    """Stacked vote counts per resolution, with the number of co-sponsors beside each stack;
+    a text without a sponsor list (cosponsor missing throughout) says so instead of showing 0.
 
     `panel`: one row per member state x resolution: res_id, symbol, date, vote, cosponsor.
     """
@@ -301,7 +303,7 @@ def vote_counts_by_resolution(panel: pd.DataFrame) -> Figure:
     counts = pd.crosstab(panel["res_id"], panel["vote"]).reindex(
         index=res["res_id"], columns=list(VOTE_ORDER), fill_value=0
     )
-    sponsors = panel.groupby("res_id")["cosponsor"].sum().reindex(res["res_id"], fill_value=0)
+    sponsors = panel.groupby("res_id")["cosponsor"].sum(min_count=1).reindex(res["res_id"])
     fig = Figure(figsize=(FULL_WIDTH, 3.0), layout="constrained")
     ax = fig.add_subplot()
     x = np.arange(len(res))
@@ -326,9 +328,13 @@ def vote_counts_by_resolution(panel: pd.DataFrame) -> Figure:
         )
         bottom += heights
     bars = ax.bar(
-        x + width / 2, sponsors.to_numpy(), width, color=COSPONSOR_COLOUR, label="Co-sponsors"
+        x + width / 2, sponsors.fillna(0).to_numpy(), width, color=COSPONSOR_COLOUR,
+        label="Co-sponsors",
     )
-    ax.bar_label(bars, padding=1, fontsize=6)
+    listed = sponsors.notna().to_numpy()
+    ax.bar_label(bars, labels=np.where(listed, sponsors.map("{:g}".format), ""), padding=1,
+                 fontsize=6)
+    ax.bar_label(bars, labels=np.where(listed, "", "no list"), padding=1, fontsize=6, rotation=90)
     _resolution_axis(ax, res)
     ax.set_ylabel("Member states")
     fig.legend(loc="outside upper center", ncols=3)
@@ -512,7 +518,7 @@ def israel_path(panel: pd.DataFrame, peers: dict[str, list[str]], focal: str = "
     for ax, title in ((ax_yes, "Voted yes"), (ax_cos, "Co-sponsored")):
         _resolution_axis(ax, res)
         ax.set_title(title)
-        ax.set_ylim(-0.05, 1.05)
+        ax.set_ylim(-SHARE_MARGIN, 1 + SHARE_MARGIN)
         _as_percent(ax.yaxis)
     ax_yes.set_ylabel("Share of group")
     fig.legend(*ax_yes.get_legend_handles_labels(), loc="outside lower center", ncols=4)
@@ -555,14 +561,14 @@ def abstention_over_time(votes_long: pd.DataFrame) -> Figure:
         "Full-scale invasion",
         (INVASION_DATE, 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(-3, 0),
+        xytext=(0, 2),
         textcoords="offset points",
-        ha="right",
-        va="top",
+        ha="center",
+        va="bottom",
         fontsize=6,
         color="#555555",
     )
-    ax.set_ylim(0, 1)
+    ax.set_ylim(-SHARE_MARGIN, 1 + SHARE_MARGIN)
     _as_percent(ax.yaxis)
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
@@ -598,7 +604,7 @@ def hypothesis_quantities(quantities: pd.DataFrame) -> Figure:
         ax.set_title(hypothesis, loc="left", fontsize=8)
         ax.grid(axis="x")
     axes[-1].set_xlabel(
-        "Estimate (probability scale; relative effects as multiples of the base rate)")
+        "Estimate (probability scale;\nrelative effects as multiples of the base rate)")
     return fig
 
 
