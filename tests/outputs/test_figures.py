@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from unittest import mock
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,8 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection, PatchCollection, PathCollection, PolyCollection
+from matplotlib.colors import to_hex, to_rgba
 from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
+from matplotlib.offsetbox import DrawingArea, OffsetBox, TextArea
+from matplotlib.patches import FancyArrowPatch, Patch
+from matplotlib.text import Text
 
 from abstention.errors import DataError
 from abstention.features.build import VARIABLES
@@ -155,11 +164,16 @@ def test_world_map_colours_each_vote_and_hatches_cosponsors(outlines, es11_1, ma
     # Greenland takes France's vote and co-sponsorship
     assert [len(c.get_paths()) for c in collections] == [1, 5, 4, 1, 1, 4]
     assert collections[-1].get_hatch() == style.COSPONSOR_HATCH
-    legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend[:5] == ["Yes (4)", "Abstain (4)", "Absent (non-voting) (0)", "No (1)",
-                          "No right to vote (Art. 19) (1)"]
-    assert legend[5] == "Co-sponsor (3)"
-    assert legend[7] == "Under 5,000 km\N{SUPERSCRIPT TWO} (2); ringed if co-sponsor"
+    # a vote nobody cast (absent) is neither drawn nor listed
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "Yes (4 states)",
+        "Abstain (4 states)",
+        "No (1 state)",
+        "No right to vote (Art. 19) (1 state)",
+        "Co-sponsor (3 states)",
+        "Not a member or no vote data",
+        "Under 5,000 km\N{SUPERSCRIPT TWO} (2 states); ringed if co-sponsor",
+    ]
 
 
 def test_world_map_dots_take_the_vote_colour_and_ring_cosponsors(outlines, es11_1, markers):
@@ -205,6 +219,17 @@ def test_vote_counts_draws_one_stack_per_vote_and_cosponsors_in_date_order(panel
     assert sponsor_heights == [3, 2, 2]
 
 
+def test_vote_counts_say_when_a_text_has_no_sponsor_list(panel):
+    unlisted = panel.assign(cosponsor=panel["cosponsor"].where(panel["res_id"] != "ES-11-3"))
+    ax = figures.vote_counts_by_resolution(unlisted).axes[0]
+    sponsors = ax.containers[-1]
+    assert [bar.get_height() for bar in sponsors] == [3, 2, 0]
+    # ES-11/3 comes last in date order
+    (no_list,) = [t for t in ax.texts if t.get_text() == "no list"]
+    bar = sponsors[2]
+    assert no_list.xy[0] == pytest.approx(bar.get_x() + bar.get_width() / 2)
+
+
 def test_alignment_scatter_marks_votes_and_labels_requested_states(es11_1):
     fig = figures.alignment_vs_arms(es11_1, ["ISR", "IND", "SRB"])
     ax = fig.axes[0]
@@ -213,6 +238,9 @@ def test_alignment_scatter_marks_votes_and_labels_requested_states(es11_1):
     # Serbia has no arms share: not drawn, not labelled
     assert sum(len(c.get_offsets()) for c in points) == len(STATES) - 1
     assert sorted(t.get_text() for t in ax.texts) == ["State IND", "State ISR"]
+    assert fig.legends[0].get_title().get_text() == (
+        "ES-11/1 vote\n(1 state without data not drawn)"
+    )
     assert ax.get_xlabel() == label("arms_share_russia")
     assert ax.get_ylabel() == label("ideal_pre")
 
@@ -291,6 +319,10 @@ def test_israel_path_against_peer_groups(panel):
     np.testing.assert_allclose(ax_cos.lines[2].get_ydata(), [1, 0, 0])
     marks = [c for c in ax_yes.collections if isinstance(c, PathCollection)]
     assert [c.get_label() for c in marks] == ["State ISR: yes", "State ISR: abstain"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()][:2] == [
+        "Western (2 states)",
+        "Non-aligned (2 states)",
+    ]
 
 
 def test_israel_path_needs_peers_in_the_panel(panel):
@@ -315,8 +347,8 @@ def test_abstention_over_time_one_line_per_tie_group(panel):
     # a no counts as withholding; Venezuela, without the right to vote, is in no share
     np.testing.assert_allclose(data_lines[1].get_ydata(), [3 / 7, 4 / 7, 4 / 7])
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
-        "CSTO / Russian base (n = 2 states)",
-        "other (n = 8 states)",
+        "CSTO / Russian base (2 states)",
+        "other (8 states)",
     ]
 
 
@@ -337,11 +369,191 @@ def test_unknown_vote_categories_are_reported(panel):
         figures.vote_counts_by_resolution(panel.assign(vote="abstention"))
 
 
-def test_save_figure_gives_identical_bytes(tmp_path, panel):
+# Drawn texts: labels that do not cover each other, the points or the figure's edge.
+
+
+def drawn_texts(fig: Figure) -> list[Text]:
+    """The texts a renderer draws, in draw order (tick labels outside the view are made but
+    never drawn, so `findobj` would report texts nobody sees)."""
+    drawn = {}
+    draw = Text.draw
+
+    def record(text, renderer):
+        if text.get_visible() and text.get_text().strip():
+            drawn[id(text)] = text
+        return draw(text, renderer)
+
+    with mock.patch.object(Text, "draw", record):
+        fig.draw_without_rendering()
+    return list(drawn.values())
+
+
+def overlapping(texts: list[Text]) -> list[tuple[str, str]]:
+    boxes = [t.get_window_extent() for t in texts]
+    return [
+        (texts[i].get_text(), texts[j].get_text())
+        for i, j in itertools.combinations(range(len(texts)), 2)
+        if boxes[i].overlaps(boxes[j])
+    ]
+
+
+@pytest.fixture
+def crowded_es11_1() -> pd.DataFrame:
+    """Twelve labelled states within a few points of each other among forty unlabelled ones:
+    left where their points are, the names would cover each other and the points."""
+    rng = np.random.default_rng(3)
+    crowd = pd.DataFrame(
+        {
+            "iso3": [f"L{i:02d}" for i in range(12)],
+            "name": [f"Labelled state {i}" for i in range(12)],
+            "vote": "abstain",
+            "arms_share_russia": 0.5 + rng.uniform(-0.03, 0.03, 12),
+            "ideal_pre": rng.uniform(-0.2, 0.2, 12),
+        }
+    )
+    rest = pd.DataFrame(
+        {
+            "iso3": [f"U{i:02d}" for i in range(40)],
+            "name": [f"Unlabelled state {i}" for i in range(40)],
+            "vote": rng.choice(["yes", "abstain", "no"], 40),
+            "arms_share_russia": rng.uniform(0, 1, 40),
+            "ideal_pre": rng.uniform(-1.5, 1.5, 40),
+        }
+    )
+    return pd.concat([crowd, rest], ignore_index=True)
+
+
+def label_collisions(fig: Figure) -> list[str]:
+    """Point labels that cover another label, cover a point or leave the axes."""
+    ax = fig.axes[0]
+    drawn = drawn_texts(fig)
+    names = [t for t in ax.texts if t in drawn]
+    points = ax.transData.transform(
+        np.vstack([c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)])
+    )
+    found = [f"{a} covers {b}" for a, b in overlapping(names)]
+    for name in names:
+        box = name.get_window_extent()
+        covered = box.count_contains(points)
+        if covered:
+            found.append(f"{name.get_text()} covers {covered} point(s)")
+        if not ax.bbox.contains(box.x0, box.y0) or not ax.bbox.contains(box.x1, box.y1):
+            found.append(f"{name.get_text()} leaves the axes")
+    return found
+
+
+def test_alignment_labels_keep_clear_of_each_other_and_the_points(crowded_es11_1):
+    labelled = [f"L{i:02d}" for i in range(12)]
+    fig = figures.alignment_vs_arms(crowded_es11_1, labelled)
+    assert label_collisions(fig) == []
+    # each label that had to move is tied to its point by a leader line
+    leaders = [p for p in fig.axes[0].patches if isinstance(p, FancyArrowPatch)]
+    assert leaders
+
+
+def test_alignment_labels_would_collide_where_they_were_put(crowded_es11_1, monkeypatch):
+    """The crowd is crowded enough: without the placement the check above would fail."""
+    monkeypatch.setattr(figures, "_place_point_labels", lambda *args: None)
+    labelled = [f"L{i:02d}" for i in range(12)]
+    fig = figures.alignment_vs_arms(crowded_es11_1, labelled)
+    assert any("covers Labelled" in found for found in label_collisions(fig))
+
+
+def test_labels_adjusttext_leaves_colliding_move_to_a_free_spot(crowded_es11_1, monkeypatch):
+    """The rule behind adjustText clears every collision on its own."""
+    monkeypatch.setattr(figures, "adjust_text", lambda *args, **kwargs: None)
+    labelled = [f"L{i:02d}" for i in range(12)]
+    fig = figures.alignment_vs_arms(crowded_es11_1, labelled)
+    assert label_collisions(fig) == []
+
+
+@pytest.mark.filterwarnings("ignore:The 'warn' method is deprecated:DeprecationWarning")
+def test_a_label_without_room_in_the_axes_is_reported(es11_1):
+    crowded = es11_1.assign(name=es11_1["name"].where(es11_1["iso3"] != "IND", "India " * 60))
+    with pytest.raises(DataError, match="figures.label_states"):
+        figures.alignment_vs_arms(crowded, ["IND"])
+
+
+def hypotheses_table() -> pd.DataFrame:
+    rows = [
+        ("H1", "AME of security dependence on Russia", True),
+        ("H2", "relative AME on not co-sponsoring (yes voters) minus on not voting yes", True),
+        ("H2", "AME on not co-sponsoring (yes voters)", False),
+        ("H3", "AME on texts with material consequences minus on other texts", True),
+    ]
+    return pd.DataFrame(
+        {
+            "hypothesis": [h for h, _, _ in rows],
+            "label": [text for _, text, _ in rows],
+            "estimate": [0.4, 0.9, 0.6, -0.1],
+            "ci_low": [0.2, -0.9, -0.1, -0.3],
+            "ci_high": [0.6, 1.3, 0.7, 0.1],
+            "primary": [primary for _, _, primary in rows],
+        }
+    )
+
+
+def per_text_table() -> pd.DataFrame:
+    rows = []
+    for k, (_, symbol, date) in enumerate(RESOLUTIONS):
+        for term in ["security_dependence", "occupation"]:
+            separated = term == "occupation" and k == 1
+            rows.append({"symbol": symbol, "date": date, "term": term, "estimate": 0.1 * k,
+                         "ci_low": 0.1 * k - 0.2, "ci_high": 0.1 * k + 0.2, "status": "ok",
+                         "separated": separated})
+    return pd.DataFrame(rows)
+
+
+def specifications_table() -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    grid = pd.MultiIndex.from_product(
+        [["H1", "H2"], ["none", "ideal_pre"], ["logit", "lpm"], range(3)],
+        names=["estimand", "alignment", "estimator", "replicate"],
+    ).to_frame(index=False)
+    estimate = rng.normal(0.2, 0.2, len(grid))
+    return grid.drop(columns="replicate").assign(
+        estimate=estimate,
+        ci_low=estimate - 0.15,
+        ci_high=estimate + 0.15,
+        p=rng.uniform(0, 0.2, len(grid)),
+        status=np.where(np.arange(len(grid)) % 7 == 0, "separated", "ok"),
+    )
+
+
+# Every figure, drawn from the synthetic tables; `get` fetches a fixture by name.
+FIGURES = {
+    "world_map": lambda get: figures.world_map_es11_1(
+        get("outlines"), get("es11_1"), get("markers"), small_state_km2=5000
+    ),
+    "vote_counts": lambda get: figures.vote_counts_by_resolution(get("panel")),
+    "alignment_vs_arms": lambda get: figures.alignment_vs_arms(
+        get("es11_1"), ["ISR", "IND", "CHN", "ARM", "ZAF"]
+    ),
+    "marginal_effects": lambda get: figures.marginal_effects(margins_table(None)),
+    "marginal_effects_by_equation": lambda get: figures.marginal_effects(
+        margins_table(["abstain", "absent", "no"])
+    ),
+    "israel_path": lambda get: figures.israel_path(
+        get("panel"), {"Western": ["USA", "FRA"], "Non-aligned": ["IND", "ZAF"]}
+    ),
+    "abstention_over_time": lambda get: figures.abstention_over_time(
+        get("panel").assign(tie_group=np.where(get("panel")["iso3"] == "BLR", "ties", "none"))
+    ),
+    "hypotheses": lambda get: figures.hypothesis_quantities(hypotheses_table()),
+    "heterogeneity": lambda get: figures.per_text_effects(per_text_table()),
+    "specification_curve": lambda get: figures.specification_curve(
+        specifications_table(), ["alignment", "estimator"]
+    ),
+}
+WITH_LEGEND = sorted(set(FIGURES) - {"hypotheses"})
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_save_figure_gives_identical_bytes(name, request, tmp_path):
     paths = []
     for run in ("first", "second"):
-        fig = figures.vote_counts_by_resolution(panel)
-        pdf, png = tmp_path / run / "counts.pdf", tmp_path / run / "counts.png"
+        fig = FIGURES[name](request.getfixturevalue)
+        pdf, png = tmp_path / run / f"{name}.pdf", tmp_path / run / f"{name}.png"
         style.save_figure(fig, pdf, png)
         paths.append((pdf, png))
     (pdf_a, png_a), (pdf_b, png_b) = paths
@@ -349,3 +561,146 @@ def test_save_figure_gives_identical_bytes(tmp_path, panel):
     assert png_a.read_bytes() == png_b.read_bytes()
     assert b"CreationDate" not in pdf_a.read_bytes()
     assert png_a.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_no_text_covers_another_or_leaves_the_figure(name, request):
+    fig = FIGURES[name](request.getfixturevalue)
+    texts = drawn_texts(fig)
+    assert overlapping(texts) == []
+    edge = fig.bbox.padded(0.5)  # half a pixel of rounding
+    outside = [t.get_text() for t in texts
+               if not all(edge.contains(x, y) for x, y in t.get_window_extent().corners())]
+    assert outside == []
+
+
+# Legends: every key drawn as the artists it names, every named artist in a legend.
+
+NOT_DRAWN = {"None", "none", "", " "}
+
+
+def colour(rgba) -> str:
+    return "none" if to_rgba(rgba)[3] == 0 else to_hex(rgba, keep_alpha=True)
+
+
+def outline(path) -> tuple:
+    return tuple(map(tuple, np.round(path.vertices, 6)))
+
+
+def styles(artist, shape_only: bool = False) -> set[tuple]:
+    """What a reader matches between a legend key and the plot: marker outline and its fill
+    and edge colours, line colour and dashes, patch fill and hatch (the outline alone for
+    points coloured one by one, as one key cannot show every colour)."""
+    if isinstance(artist, Line2D):
+        found = set()
+        if artist.get_marker() not in NOT_DRAWN:
+            marker = MarkerStyle(artist.get_marker())
+            shape = outline(marker.get_path().transformed(marker.get_transform()))
+            found.add(("marker", shape) if shape_only else (
+                "marker", shape, colour(artist.get_markerfacecolor()),
+                colour(artist.get_markeredgecolor())))
+        if artist.get_linestyle() not in NOT_DRAWN and not shape_only:
+            found.add(("line", colour(artist.get_color()), artist.get_linestyle()))
+        return found
+    if isinstance(artist, PathCollection):
+        shape = outline(artist.get_paths()[0])
+        if shape_only:
+            return {("marker", shape)}
+        faces = [colour(c) for c in artist.get_facecolors()] or ["none"]
+        edges = [colour(c) for c in artist.get_edgecolors()] or ["none"]
+        return {("marker", shape, face, edge) for face in faces for edge in edges}
+    if isinstance(artist, PatchCollection):
+        faces = [colour(c) for c in artist.get_facecolors()] or ["none"]
+        return {("patch", face, artist.get_hatch()) for face in faces}
+    if isinstance(artist, Patch):
+        return {("patch", colour(artist.get_facecolor()), artist.get_hatch())}
+    if isinstance(artist, LineCollection):
+        return set() if shape_only else {("segments", colour(c)) for c in artist.get_colors()}
+    raise TypeError(f"no style for {type(artist).__name__}")
+
+
+def coloured_point_by_point(artist) -> bool:
+    """Points whose colours come from the data (say, each state's vote), not from the key."""
+    return isinstance(artist, PathCollection) and len(artist.get_facecolors()) > 1
+
+
+def key_styles(artists, shape_only: bool = False) -> set[tuple]:
+    return set().union(*(styles(a, shape_only) for a in artists if a.get_visible()))
+
+
+def legend_entries(legend) -> list[tuple[str, list]]:
+    """(text, artists drawn as its key) for each entry of a legend."""
+    entries = []
+
+    def walk(box):
+        children = box.get_children()
+        if len(children) == 2 and isinstance(children[0], DrawingArea) and isinstance(
+                children[1], TextArea):
+            entries.append((children[1].get_text(), children[0].get_children()))
+        for child in children:
+            if isinstance(child, OffsetBox):
+                walk(child)
+
+    walk(legend.get_children()[0])
+    return entries
+
+
+def named(fig: Figure, text: str) -> list:
+    """The plotted artists labelled `text`, a container's parts in its place."""
+    found = []
+    for ax in fig.axes:
+        found += [a for a in [*ax.lines, *ax.collections, *ax.patches] if a.get_label() == text]
+        for container in ax.containers:
+            if container.get_label() != text:
+                continue
+            if isinstance(container, ErrorbarContainer):
+                data_line, _, whiskers = container.lines
+                found += [data_line, *whiskers]
+            else:
+                found += list(container)
+    return found
+
+
+def legend_mismatches(fig: Figure) -> list[str]:
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]
+    entries = [entry for legend in legends for entry in legend_entries(legend)]
+    found = []
+    for text, key in entries:
+        artists = named(fig, text)
+        if not artists:
+            found.append(f"{text!r} names nothing drawn")
+            continue
+        shape_only = any(map(coloured_point_by_point, artists))
+        drawn = key_styles(artists, shape_only)
+        if key_styles(key, shape_only) != drawn:
+            found.append(f"{text!r}: key {key_styles(key, shape_only)} but drawn {drawn}")
+    listed = {text for text, _ in entries}
+    for ax in fig.axes:
+        for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.containers]:
+            text = artist.get_label()
+            if text and not text.startswith("_") and text not in listed:
+                found.append(f"{text!r} is drawn but not in a legend")
+    return found
+
+
+@pytest.mark.parametrize("name", WITH_LEGEND)
+def test_every_legend_key_looks_like_what_it_names(name, request):
+    fig = FIGURES[name](request.getfixturevalue)
+    assert fig.legends or any(ax.get_legend() for ax in fig.axes)
+    assert legend_mismatches(fig) == []
+
+
+def test_legend_check_catches_a_key_unlike_its_points(es11_1):
+    fig = figures.alignment_vs_arms(es11_1, [])
+    fig.axes[0].collections[0].set_facecolor(style.VOTE_COLOURS["no"])
+    assert any("'Yes (3 states)'" in found for found in legend_mismatches(fig))
+
+
+def test_israel_path_marks_every_point_as_its_legend_entry_does(panel):
+    """Israel's points in both panels carry its vote's marker, so the legend describes them."""
+    fig = figures.israel_path(panel, {"Western": ["USA", "FRA"], "Non-aligned": ["IND", "ZAF"]})
+    keys = set().union(*(key_styles(artists) for _, artists in legend_entries(fig.legends[0])))
+    for ax in fig.axes:
+        for artist in [*ax.lines, *ax.collections]:
+            points = {found for found in styles(artist) if found[0] == "marker"}
+            assert points <= keys, (ax.get_title(), artist.get_label())

@@ -12,15 +12,18 @@ from collections.abc import Iterable, Sequence
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from adjustText import adjust_text
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch
+from matplotlib.patches import FancyArrowPatch, Patch, PathPatch
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
 from matplotlib.ticker import PercentFormatter
+from matplotlib.transforms import Bbox
 
 from abstention.errors import DataError
 from abstention.labels import label
@@ -47,6 +50,12 @@ INVASION_DATE = pd.Timestamp("2022-02-24")
 SHARE_VARIABLES = frozenset({"arms_share_russia", "trade_share_russia"})
 MAP_SOUTH_LIMIT = -58.0  # degrees latitude: crops Antarctica, which casts no vote
 SMALL_STATE_MARKER_SIZE = 9.0  # points squared: a dot about 3 points across
+LABEL_ITERATIONS = 500  # adjustText steps; a dozen labels settle in far fewer
+LABEL_MARGIN = (1.3, 1.8)  # a label's box, widened and heightened, keeps clear of markers
+LABEL_RINGS = 60  # rings round a point searched for a free spot, one label height apart
+RING_DIRECTIONS = ((1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
+LEADER_COLOUR = "#777777"
+SHARE_MARGIN = 0.05  # room beyond 0 and 100 %, so markers there are drawn whole
 
 
 def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -93,9 +102,19 @@ def _series(i: int) -> dict[str, str]:
     }
 
 
+def _vote_points(ax: Axes, x, y, vote: str, name: str, **look) -> None:
+    """Points in the vote's own colour and marker, the same in every figure and legend."""
+    ax.scatter(x, y, color=VOTE_COLOURS[vote], marker=VOTE_MARKERS[vote], label=name, **look)
+
+
 def _as_percent(axis: Axis) -> None:
     """Shares and probabilities are stored as 0..1 and read as percentages."""
     axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def _states(count: int) -> str:
+    """A count for a legend that says what it counts."""
+    return f"{count} state" if count == 1 else f"{count} states"
 
 
 def _text_colour(background: str) -> str:
@@ -103,6 +122,58 @@ def _text_colour(background: str) -> str:
     channels = np.array(to_rgb(background))
     linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
     return "black" if linear @ np.array([0.2126, 0.7152, 0.0722]) > 0.179 else "white"
+
+
+def _place_point_labels(ax: Axes, names: list[Text], points: np.ndarray) -> None:
+    """Move each label (drawn at its own point, outside the layout) clear of the other labels
+    and of `points` (data x, y), and tie it to its point with a leader line. adjustText does
+    the placing; as it is a heuristic, a label it leaves on another label, on a point or past
+    the axes moves to the nearest free spot round its point. Call last: positions depend on
+    the final axes size. A fixed iteration count, not adjustText's default time limit, gives
+    the same figure on every run."""
+    if not names:
+        return
+    ax.set(xlim=ax.get_xlim(), ylim=ax.get_ylim())  # fixed, so leader lines cannot rescale
+    own_points = np.array([name.get_position() for name in names], dtype=float)
+    adjust_text(names, x=points[:, 0], y=points[:, 1], ax=ax, iter_lim=LABEL_ITERATIONS,
+                expand=LABEL_MARGIN)
+    ax.get_figure().draw_without_rendering()
+    to_display, to_data = ax.transData, ax.transData.inverted()
+    avoid = to_display.transform(points)
+    placed: list[Bbox] = []
+    for name, own in zip(names, to_display.transform(own_points), strict=True):
+        box = name.get_window_extent()
+        if not _fits(box, placed, avoid, ax.bbox):
+            box = _free_spot(box, own, placed, avoid, ax.bbox, name.get_text())
+            name.set(position=to_data.transform(box.min + box.size / 2),
+                     horizontalalignment="center", verticalalignment="center")
+        placed.append(box)
+    for name, own in zip(names, own_points, strict=True):
+        ax.add_patch(FancyArrowPatch(name.get_position(), own, patchA=name, arrowstyle="-",
+                                     shrinkB=2, color=LEADER_COLOUR, linewidth=0.4))
+
+
+def _fits(box: Bbox, taken: list[Bbox], avoid: np.ndarray, inside: Bbox) -> bool:
+    """Whether `box` lies inside `inside`, overlaps no box in `taken` and covers none of the
+    points `avoid` (an empty `avoid` lets it cover points)."""
+    return (inside.contains(*box.min) and inside.contains(*box.max)
+            and not any(box.overlaps(other) for other in taken)
+            and not box.count_contains(avoid))
+
+
+def _free_spot(box: Bbox, point: np.ndarray, taken: list[Bbox], avoid: np.ndarray,
+               inside: Bbox, text: str) -> Bbox:
+    """The first spot for `box` on rings round `point` (display units, nearest ring first)
+    that fits: clear of the points `avoid` if any spot is, else only of the boxes `taken`."""
+    width, height = box.size
+    for points in (avoid, avoid[:0]):
+        for ring in range(1, LABEL_RINGS + 1):
+            for dx, dy in RING_DIRECTIONS:
+                centre = point + (dx * (width / 2 + ring * height), dy * (ring + 0.5) * height)
+                spot = Bbox.from_bounds(*(centre - box.size / 2), width, height)
+                if _fits(spot, taken, points, inside):
+                    return spot
+    raise DataError(None, "figures.label_states", "labels that fit in the axes apart", text)
 
 
 def _country_path(polygons: Sequence[Sequence[np.ndarray]]) -> MplPath:
@@ -128,7 +199,8 @@ def world_map_es11_1(
     grey) and polygons; `panel_es11_1` has one row per member state: iso3, vote,
     cosponsor; `markers` has iso3, lon, lat for the members drawn as a dot as well,
     those smaller than `small_state_km2` or without an outline. A co-sponsor's dot
-    has a black ring, since hatching does not show at that size.
+    has a black ring, since hatching does not show at that size. The legend lists the
+    votes cast, each with its number of states; each layer carries its legend entry's label.
     """
     _require(outlines, ["colour_iso3", "polygons"], "outlines")
     _require(panel_es11_1, ["iso3", "vote", "cosponsor"], "panel_es11_1")
@@ -145,6 +217,15 @@ def world_map_es11_1(
         cosponsor=outlines["colour_iso3"].map(votes["cosponsor"]).fillna(0).astype(bool),
         path=outlines["polygons"].map(_country_path),
     )
+    counts = panel_es11_1["vote"].value_counts()
+    names = {"no data": "Not a member or no vote data"} | {
+        vote: f"{VOTE_LABELS[vote]} ({_states(counts.get(vote, 0))})" for vote in VOTE_ORDER
+    }
+    sponsor_name = f"Co-sponsor ({_states(int(panel_es11_1['cosponsor'].sum()))})"
+    dot_name = (
+        f"Under {small_state_km2:,.0f} km\N{SUPERSCRIPT TWO} ({_states(len(markers))});"
+        " ringed if co-sponsor"
+    )
     fig = Figure(figsize=(FULL_WIDTH, 3.6), layout="constrained")
     ax = fig.add_subplot()
     fills = {"no data": NO_DATA_COLOUR} | VOTE_COLOURS
@@ -157,13 +238,16 @@ def world_map_es11_1(
                     facecolor=colour,
                     edgecolor="white",
                     linewidth=0.2,
+                    label=names[vote],
                 )
             )
     hatched = {"edgecolor": COSPONSOR_EDGE, "hatch": COSPONSOR_HATCH, "linewidth": 0.3}
     sponsors = shapes.loc[shapes["cosponsor"], "path"]
     if not sponsors.empty:
         ax.add_collection(
-            PatchCollection([PathPatch(p) for p in sponsors], facecolor="none", **hatched)
+            PatchCollection(
+                [PathPatch(p) for p in sponsors], facecolor="none", **hatched, label=sponsor_name
+            )
         )
     dots = markers.assign(
         vote=markers["iso3"].map(votes["vote"]),
@@ -178,24 +262,19 @@ def world_map_es11_1(
         edgecolors=np.where(dots["cosponsor"], COSPONSOR_EDGE, "white").tolist(),
         linewidths=np.where(dots["cosponsor"], 0.7, 0.3),
         zorder=3,
+        label=dot_name,
     )
     corner = equal_earth(np.array([[180.0, 0.0], [0.0, MAP_SOUTH_LIMIT], [0.0, 90.0]]))
     ax.set_xlim(-corner[0, 0], corner[0, 0])
     ax.set_ylim(corner[1, 1], corner[2, 1])
     ax.set_aspect("equal")
     ax.set_axis_off()
-    counts = panel_es11_1["vote"].value_counts()
     handles = [
-        Patch(facecolor=VOTE_COLOURS[v], label=f"{VOTE_LABELS[v]} ({counts.get(v, 0)})")
-        for v in VOTE_ORDER
+        Patch(facecolor=VOTE_COLOURS[v], label=names[v]) for v in VOTE_ORDER if counts.get(v, 0)
     ]
     handles += [
-        Patch(
-            facecolor="white",
-            **hatched,
-            label=f"Co-sponsor ({int(panel_es11_1['cosponsor'].sum())})",
-        ),
-        Patch(facecolor=NO_DATA_COLOUR, label="Not a member or no vote data"),
+        Patch(facecolor="none", **hatched, label=sponsor_name),
+        Patch(facecolor=NO_DATA_COLOUR, label=names["no data"]),
         Line2D(
             [],
             [],
@@ -205,8 +284,7 @@ def world_map_es11_1(
             markerfacecolor="white",
             markeredgecolor=COSPONSOR_EDGE,
             markeredgewidth=0.7,
-            label=f"Under {small_state_km2:,.0f} km\N{SUPERSCRIPT TWO} ({len(markers)});"
-            " ringed if co-sponsor",
+            label=dot_name,
         ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=3)
@@ -215,7 +293,8 @@ def world_map_es11_1(
 
 @styled
 def vote_counts_by_resolution(panel: pd.DataFrame) -> Figure:
-    """Stacked vote counts per resolution, with the number of co-sponsors beside each stack.
+    """Stacked vote counts per resolution, with the number of co-sponsors beside each stack;
+    a text without a sponsor list (cosponsor missing throughout) says so instead of showing 0.
 
     `panel`: one row per member state x resolution: res_id, symbol, date, vote, cosponsor.
     """
@@ -224,7 +303,7 @@ def vote_counts_by_resolution(panel: pd.DataFrame) -> Figure:
     counts = pd.crosstab(panel["res_id"], panel["vote"]).reindex(
         index=res["res_id"], columns=list(VOTE_ORDER), fill_value=0
     )
-    sponsors = panel.groupby("res_id")["cosponsor"].sum().reindex(res["res_id"], fill_value=0)
+    sponsors = panel.groupby("res_id")["cosponsor"].sum(min_count=1).reindex(res["res_id"])
     fig = Figure(figsize=(FULL_WIDTH, 3.0), layout="constrained")
     ax = fig.add_subplot()
     x = np.arange(len(res))
@@ -249,9 +328,13 @@ def vote_counts_by_resolution(panel: pd.DataFrame) -> Figure:
         )
         bottom += heights
     bars = ax.bar(
-        x + width / 2, sponsors.to_numpy(), width, color=COSPONSOR_COLOUR, label="Co-sponsors"
+        x + width / 2, sponsors.fillna(0).to_numpy(), width, color=COSPONSOR_COLOUR,
+        label="Co-sponsors",
     )
-    ax.bar_label(bars, padding=1, fontsize=6)
+    listed = sponsors.notna().to_numpy()
+    ax.bar_label(bars, labels=np.where(listed, sponsors.map("{:g}".format), ""), padding=1,
+                 fontsize=6)
+    ax.bar_label(bars, labels=np.where(listed, "", "no list"), padding=1, fontsize=6, rotation=90)
     _resolution_axis(ax, res)
     ax.set_ylabel("Member states")
     fig.legend(loc="outside upper center", ncols=3)
@@ -264,7 +347,8 @@ def alignment_vs_arms(panel_es11_1: pd.DataFrame, label_iso3: list[str]) -> Figu
 
     `panel_es11_1`: iso3, name, vote, arms_share_russia, ideal_pre (alignment before the
     arms window, so measured before the ties). States with either value missing are not
-    drawn (and not labelled); a label for a state absent from the table is an error.
+    drawn (and not labelled; the legend title counts them); a label for a state absent from
+    the table is an error.
     """
     x_name, y_name = "arms_share_russia", "ideal_pre"
     _require(panel_es11_1, ["iso3", "name", "vote", x_name, y_name], "panel_es11_1")
@@ -278,30 +362,22 @@ def alignment_vs_arms(panel_es11_1: pd.DataFrame, label_iso3: list[str]) -> Figu
         group = data[data["vote"] == vote]
         if group.empty:
             continue
-        ax.scatter(
-            group[x_name],
-            group[y_name],
-            s=16,
-            color=VOTE_COLOURS[vote],
-            marker=VOTE_MARKERS[vote],
-            edgecolors="white",
-            linewidths=0.3,
-            alpha=0.85,
-            label=f"{VOTE_LABELS[vote]} ({len(group)})",
-        )
-    for row in data[data["iso3"].isin(label_iso3)].itertuples(index=False):
-        ax.annotate(
-            row.name,
-            (getattr(row, x_name), getattr(row, y_name)),
-            xytext=(3, 3),
-            textcoords="offset points",
-            fontsize=6,
-        )
+        _vote_points(ax, group[x_name], group[y_name], vote,
+                     f"{VOTE_LABELS[vote]} ({_states(len(group))})",
+                     s=16, edgecolors="white", linewidths=0.3, alpha=0.85)
+    labelled = data[data["iso3"].isin(label_iso3)]
+    names = [
+        ax.text(x, y, name, fontsize=6, in_layout=False)
+        for x, y, name in zip(labelled[x_name], labelled[y_name], labelled["name"], strict=True)
+    ]
     if x_name in SHARE_VARIABLES:
         _as_percent(ax.xaxis)
     ax.set_xlabel(label(x_name))
     ax.set_ylabel(label(y_name))
-    fig.legend(title="ES-11/1 vote", loc="outside right upper")
+    undrawn = len(panel_es11_1) - len(data)
+    title = "ES-11/1 vote" + (f"\n({_states(undrawn)} without data not drawn)" if undrawn else "")
+    fig.legend(title=title, loc="outside right upper")
+    _place_point_labels(ax, names, data[[x_name, y_name]].to_numpy(dtype=float))
     return fig
 
 
@@ -400,7 +476,8 @@ def israel_path(panel: pd.DataFrame, peers: dict[str, list[str]], focal: str = "
 
     `panel`: iso3, name, res_id, symbol, date, vote, cosponsor. `peers` maps a group
     name to its ISO3 codes; the focal state is left out of every group's share.
-    The focal state's points are 1 (voted yes / co-sponsored) or 0, coloured by vote.
+    The focal state's points are 1 (voted yes / co-sponsored) or 0, marked by its vote in
+    both panels, so that one legend entry per vote describes every point drawn for it.
     """
     _require(panel, ["iso3", "name", "res_id", "symbol", "date", "vote", "cosponsor"], "panel")
     res = _resolutions(panel)
@@ -422,39 +499,26 @@ def israel_path(panel: pd.DataFrame, peers: dict[str, list[str]], focal: str = "
             .mean()
             .reindex(res["res_id"])
         )
-        line = _series(i) | {"markersize": 3.5, "label": f"{group} (n = {rows['iso3'].nunique()})"}
+        size = _states(rows["iso3"].nunique())
+        line = _series(i) | {"markersize": 3.5, "label": f"{group} ({size})"}
         ax_yes.plot(x, shares["yes"].to_numpy(), **line)
         ax_cos.plot(x, shares["cosponsor"].to_numpy(), **line)
-    focal_yes = focal_rows["vote"].eq("yes").astype(float).to_numpy()
-    ax_yes.plot(x, focal_yes, color=FOCAL_COLOUR, linewidth=0.8, zorder=3)
-    for vote in VOTE_ORDER:
-        at = focal_rows["vote"].eq(vote).to_numpy()
-        if at.any():
-            ax_yes.scatter(
-                x[at],
-                focal_yes[at],
-                s=36,
-                color=VOTE_COLOURS[vote],
-                marker=VOTE_MARKERS[vote],
-                edgecolors=FOCAL_COLOUR,
-                linewidths=0.6,
-                zorder=4,
-                label=f"{focal_name}: {VOTE_LABELS[vote].lower()}",
-            )
-    ax_cos.plot(
-        x,
-        focal_rows["cosponsor"].astype(float).to_numpy(),
-        color=FOCAL_COLOUR,
-        marker="o",
-        markersize=4,
-        linewidth=0.8,
-        zorder=3,
-        label=focal_name,
-    )
+    focal_paths = {
+        ax_yes: focal_rows["vote"].eq("yes").astype(float).to_numpy(),
+        ax_cos: focal_rows["cosponsor"].astype(float).to_numpy(),
+    }
+    for ax, path in focal_paths.items():
+        ax.plot(x, path, color=FOCAL_COLOUR, linewidth=0.8, zorder=3)
+        for vote in VOTE_ORDER:
+            at = focal_rows["vote"].eq(vote).to_numpy() & ~np.isnan(path)
+            if at.any():
+                _vote_points(ax, x[at], path[at], vote,
+                             f"{focal_name}: {VOTE_LABELS[vote].lower()}",
+                             s=36, edgecolors=FOCAL_COLOUR, linewidths=0.6, zorder=4)
     for ax, title in ((ax_yes, "Voted yes"), (ax_cos, "Co-sponsored")):
         _resolution_axis(ax, res)
         ax.set_title(title)
-        ax.set_ylim(-0.05, 1.05)
+        ax.set_ylim(-SHARE_MARGIN, 1 + SHARE_MARGIN)
         _as_percent(ax.yaxis)
     ax_yes.set_ylabel("Share of group")
     fig.legend(*ax_yes.get_legend_handles_labels(), loc="outside lower center", ncols=4)
@@ -490,21 +554,21 @@ def abstention_over_time(votes_long: pd.DataFrame) -> Figure:
             markersize=3.5,
             linestyle="none",
             alpha=0.9,
-            label=f"{group} (n = {rows['iso3'].nunique()} states)",
+            label=f"{group} ({_states(rows['iso3'].nunique())})",
         )
     ax.axvline(INVASION_DATE, color="#777777", linewidth=0.7, linestyle=":")
     ax.annotate(
         "Full-scale invasion",
         (INVASION_DATE, 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(-3, 0),
+        xytext=(0, 2),
         textcoords="offset points",
-        ha="right",
-        va="top",
+        ha="center",
+        va="bottom",
         fontsize=6,
         color="#555555",
     )
-    ax.set_ylim(0, 1)
+    ax.set_ylim(-SHARE_MARGIN, 1 + SHARE_MARGIN)
     _as_percent(ax.yaxis)
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
@@ -540,7 +604,7 @@ def hypothesis_quantities(quantities: pd.DataFrame) -> Figure:
         ax.set_title(hypothesis, loc="left", fontsize=8)
         ax.grid(axis="x")
     axes[-1].set_xlabel(
-        "Estimate (probability scale; relative effects as multiples of the base rate)")
+        "Estimate (probability scale;\nrelative effects as multiples of the base rate)")
     return fig
 
 
