@@ -11,7 +11,7 @@ from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from abstention.errors import DataError
-from abstention.models.common import PREDICT_COLUMNS, SEPARATED, TABLE_COLUMNS
+from abstention.models.common import ONE_CLUSTER, PREDICT_COLUMNS, SEPARATED, TABLE_COLUMNS
 from abstention.models.fit import fit_model
 from abstention.models.points import logit_point
 
@@ -106,7 +106,7 @@ def irls_logit(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def test_logit_recovers_truth_and_design_refits_with_irls():
     data = cross_section(np.random.default_rng(11), 3000)
     result = fit_model(data, "y", ["x1", "x2"], "logit", "nonrobust")
-    assert list(result.coefficients.columns) == [*TABLE_COLUMNS, SEPARATED]
+    assert list(result.coefficients.columns) == [*TABLE_COLUMNS, SEPARATED, ONE_CLUSTER]
     assert_recovers(result, LOGIT_TRUTH)
     assert result.fit["converged"] and not result.fit["separation"]["detected"]
     assert result.fit["n"] == 3000 and result.fit["n_clusters"] is None
@@ -635,3 +635,23 @@ def test_bad_input_raises_data_error(change, kwargs, message):
     with pytest.raises(DataError, match=message) as error:
         fit_model(data, **spec)
     assert error.value.path is None
+
+
+@pytest.mark.parametrize("estimator", ["logit", "firth_logit", "lpm"])
+def test_a_dummy_for_one_cluster_has_an_estimate_but_no_inference(estimator):
+    rng = np.random.default_rng(21)
+    n = 600
+    data = pd.DataFrame({"state": np.repeat(np.arange(60), 10), "x1": rng.normal(size=n)})
+    data["lone"] = (data["state"] == 7).astype(float)
+    data["pair"] = data["state"].isin([7, 8]).astype(float)
+    data["y"] = (0.5 * data["x1"] + 0.8 * data["pair"] + rng.logistic(size=n) > 0).astype(int)
+    result = fit_model(data, "y", ["x1", "lone", "pair"], estimator, "cluster", groups="state")
+    assert result.fit["one_cluster"] == ["lone"]
+    for table in (result.coefficients, result.margins):
+        rows = table.set_index("term")
+        assert rows.loc["lone", "one_cluster"] and np.isfinite(rows.loc["lone", "estimate"])
+        assert rows.loc["lone", ["std_error", "p", "ci_low", "ci_high"]].isna().all()
+        assert not rows.loc["pair", "one_cluster"] and np.isfinite(rows.loc["pair", "std_error"])
+    unclustered = fit_model(data, "y", ["x1", "lone"], estimator,
+                            "nonrobust" if estimator != "lpm" else "HC1")
+    assert unclustered.fit["one_cluster"] == []

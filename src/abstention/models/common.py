@@ -11,6 +11,7 @@ TABLE_COLUMNS = ["equation", "term", "estimate", "std_error", "z", "p", "ci_low"
 PREDICT_COLUMNS = ["equation", "prob", "ci_low", "ci_high"]
 INFERENCE_COLUMNS = ["std_error", "z", "p", "ci_low", "ci_high"]
 SEPARATED = "separated"
+ONE_CLUSTER = "one_cluster"  # identified by one cluster: estimate without inference
 
 
 class EstimationWarning(UserWarning):

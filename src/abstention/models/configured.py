@@ -118,8 +118,9 @@ def _pool(tables: list[pd.DataFrame]) -> pd.DataFrame:
         out[column] = pooled[column].to_numpy()
     out["fmi"] = pooled["fmi"].to_numpy()
     separated = np.column_stack([t["separated"].to_numpy(bool) for t in tables]).any(axis=1)
-    out["separated"] = separated
-    out.loc[separated, ["std_error", "z", "p", "ci_low", "ci_high", "fmi"]] = np.nan
+    lone = np.column_stack([t["one_cluster"].to_numpy(bool) for t in tables]).any(axis=1)
+    out["separated"], out["one_cluster"] = separated, lone
+    out.loc[separated | lone, ["std_error", "z", "p", "ci_low", "ci_high", "fmi"]] = np.nan
     return out.reset_index(drop=True)
 
 

@@ -68,9 +68,11 @@ from abstention.models.common import (
     BINARY_ESTIMATORS,
     COV_TYPES,
     ESTIMATORS,
+    INFERENCE_COLUMNS,
     INTERCEPT,
     LATENT,
     MAXIMUM_LIKELIHOOD,
+    ONE_CLUSTER,
     PREDICT_COLUMNS,
 )
 from abstention.models.covariance import statsmodels_fit
@@ -263,6 +265,24 @@ def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> 
     }
 
 
+def one_cluster_terms(X: np.ndarray, names: list[str], terms: list[str],
+                      cluster_codes: np.ndarray | None) -> list[str]:
+    """Terms whose non-zero values all come from one cluster (a dummy for one state). A
+    cluster-robust standard error of such a term rests on that cluster's own residuals and has
+    no sampling meaning, so the tables show its estimate without inference."""
+    if cluster_codes is None:
+        return []
+    return [term for term in terms
+            if len(np.unique(cluster_codes[X[:, names.index(term)] != 0])) == 1]
+
+
+def mark_one_cluster(table: pd.DataFrame, lone: list[str]) -> pd.DataFrame:
+    flags = table["term"].isin(lone).to_numpy()
+    table = table.assign(**{ONE_CLUSTER: flags})
+    table.loc[flags, INFERENCE_COLUMNS] = np.nan
+    return table
+
+
 def _collect(records: list[warnings.WarningMessage]) -> list[str]:
     counts = Counter(f"{record.category.__name__}: {record.message}" for record in records)
     return [text if count == 1 else f"{text} (x{count})" for text, count in counts.items()]
@@ -441,6 +461,9 @@ def fit_model(
     coefficients = mark_separated(coefficients, flags)
     affected = set(coefficients.loc[flags, "term"])
     margins = mark_separated(margins, margins["term"].isin(affected).to_numpy())
+    lone = one_cluster_terms(X, names, terms, cluster_codes)
+    coefficients = mark_one_cluster(coefficients, lone)
+    margins = mark_one_cluster(margins, lone)
     messages = _collect(records)
     if any("PerfectSeparation" in message for message in messages):
         separation["detected"] = True
@@ -460,6 +483,7 @@ def fit_model(
         "cov_type": cov_type,
         "converged": converged,
         "separation": separation,
+        "one_cluster": lone,
         "inference": "profile penalised likelihood"
         if estimator == "firth_logit" and firth_profile and cov_type != "cluster"
         else "Wald",

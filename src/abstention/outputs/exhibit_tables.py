@@ -83,7 +83,8 @@ def effects_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], terms
             "0 to 1 for binary measures, average derivative otherwise), delta-method 95\\% "
             "interval and p-value; imputed models pooled over the imputations by Rubin's rules. "
             "'separated': the maximum-likelihood estimate does not exist, no interval or test "
-            "is shown; see the Firth row.")
+            "is shown; see the Firth row. A measure non-zero for one state only has no "
+            "standard error clustered by state, so no interval or test.")
     header = ["Model", "Tie measure", "AME", "95\\% interval", "p", "N", "States", "Covariance",
               "Missing data"]
     return _table(caption, label, header, rows, note, "llrrrrrll")

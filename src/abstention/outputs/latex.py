@@ -88,6 +88,16 @@ def _separation_note(titles: list[str], fits: list[dict], tables: list[pd.DataFr
     return sentences
 
 
+def _one_cluster_note(fits: list[dict]) -> list[str]:
+    """Why a term clustered by state has an estimate but no standard error."""
+    terms = sorted({term for fit in fits for term in fit.get("one_cluster", [])})
+    if not terms:
+        return []
+    return [f"{escape(', '.join(readable(term) for term in terms))}: non-zero for one state "
+            "only, so a standard error clustered by state does not exist; the estimate is "
+            "shown without one."]
+
+
 def _same_spec(fit: dict, other: dict) -> bool:
     """Same specification apart from the estimator and its covariance."""
     ignored = ("estimator", "cov_type")
@@ -232,6 +242,7 @@ def regression_table(models: dict[str, tuple[pd.DataFrame, dict]], caption: str,
            for fit in fits):
         note.append("Firth models: p-values from penalised likelihood-ratio tests.")
     note += _separation_note(titles, fits, tables)
+    note += _one_cluster_note(fits)
     if any(sources):
         note.append("Fixed-effect and group dummies are estimated but not shown.")
     note += _diagnostics(titles, fits)
@@ -279,6 +290,7 @@ def margins_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], capti
             f"in parentheses, 95\\% intervals in brackets; {_star_note()}",
             f"Covariance: {escape('; '.join(covariance_notes))}."]
     note += _separation_note(titles, chosen, tables)
+    note += _one_cluster_note(chosen)
     note += _diagnostics(titles, chosen)
     return _render(caption, label, titles, body, bottom, note)
 

@@ -70,6 +70,9 @@ def _estimate_macros(prefix: str, row, digits: int = 2) -> dict[str, object]:
     if bool(row.get("separated", False)) is True:
         return {prefix: "separated", f"{prefix}Low": "--", f"{prefix}High": "--",
                 f"{prefix}P": "--"}
+    if pd.isna(row["p"]):  # identified by one cluster: an estimate without inference
+        return {prefix: number(row["estimate"], digits), f"{prefix}Low": "--",
+                f"{prefix}High": "--", f"{prefix}P": "--"}
     return {prefix: number(row["estimate"], digits), f"{prefix}Low": number(row["ci_low"], digits),
             f"{prefix}High": number(row["ci_high"], digits), f"{prefix}P": p_value(row["p"])}
 
