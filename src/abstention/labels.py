@@ -56,10 +56,10 @@ SYMBOL_PREFIX = re.compile(r"^(?:A/RES/|R/)")
 
 def label(name: str) -> str:
     """The readable label of a variable, or the name itself when none is defined; a dummy term
-    'un_group[African]' reads 'UN regional group: African'."""
+    of a labelled variable, 'un_group[African]', reads 'UN regional group: African'."""
     dummy = DUMMY.match(name)
-    if dummy:
-        return f"{label(dummy['name'])}: {dummy['level']}"
+    if dummy and dummy["name"] in LABELS:
+        return f"{LABELS[dummy['name']]}: {dummy['level']}"
     return LABELS.get(name, name)
 
 
