@@ -1,6 +1,9 @@
-"""Readable names for variables, shared by figures and tables so both say the same thing."""
+"""Readable names for variables and texts, shared by figures and tables so both say the same
+thing."""
 
 from __future__ import annotations
+
+import re
 
 LABELS: dict[str, str] = {
     "arms_share_russia": "Russian share of arms imports",
@@ -23,9 +26,9 @@ LABELS: dict[str, str] = {
     "ideal_pre": "UN ideal point, before the arms window",
     "ideal_2021": "UN ideal point, 2021",
     "security_dependence_x_material_text": "Security dependence x material text",
-    "security_dependence_x_separate_period": "Security dependence x 2024-2025",
+    "security_dependence_x_separate_period": "Security dependence x 2025 texts (ES-11/7-9)",
     "material_text": "texts with material consequences",
-    "separate_period": "texts of 2024-2025",
+    "separate_period": "2025 texts (ES-11/7-9)",
     "not_cosponsor": "Did not co-sponsor",
     "arms_share_russia_per_10pp": "Russian share of arms imports (per 10 points)",
     "trade_share_russia_per_10pp": "Russian share of trade (per 10 points)",
@@ -39,12 +42,29 @@ LABELS: dict[str, str] = {
     "trade_share_russia": "Russian share of trade",
     "dist_moscow_log": "Distance from Moscow (log)",
     "former_ussr": "Former Soviet republic",
+    "un_group": "UN regional group",
+    "res_id": "Text",
     "not_yes": "Did not vote yes",
     "cosponsor": "Co-sponsored",
     "abstain_or_absent": "Abstained or absent",
 }
 
 
+DUMMY = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<level>.+)\]$")
+SYMBOL_PREFIX = re.compile(r"^(?:A/RES/|R/)")
+
+
 def label(name: str) -> str:
-    """The readable label of a variable, or the name itself when none is defined."""
+    """The readable label of a variable, or the name itself when none is defined; a dummy term
+    of a labelled variable, 'un_group[African]', reads 'UN regional group: African'."""
+    dummy = DUMMY.match(name)
+    if dummy and dummy["name"] in LABELS:
+        return f"{LABELS[dummy['name']]}: {dummy['level']}"
     return LABELS.get(name, name)
+
+
+def short_symbol(symbol: str) -> str:
+    """'A/RES/ES-11/1' -> 'ES-11/1' and 'A/RES/72/190' -> '72/190': one short form for every
+    General Assembly text, whichever source wrote its symbol (the unvotes tables write
+    'R/73/194')."""
+    return SYMBOL_PREFIX.sub("", symbol)

@@ -112,3 +112,26 @@ def test_entry_is_complete(entry_type, key, fields):
         assert re.fullmatch(r"\d+(--\d+)?", fields["pages"])
     if "doi" in fields:
         assert re.fullmatch(r"10\.\d{4,9}/\S+", fields["doi"])
+
+
+MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October"
+                   r"|November|December)\b")
+
+
+def unbraced_months(title: str) -> list[str]:
+    """Month names outside braces, which BibTeX styles set in lower case."""
+    depth, outside = 0, []
+    for char in title:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        outside.append(char if depth == 0 and char not in "{}" else " ")
+    return MONTH.findall("".join(outside))
+
+
+def test_month_check_finds_an_unbraced_month():
+    assert unbraced_months("Meeting, 25 February 2022") == ["February"]
+    assert unbraced_months("Meeting, 25 {February} 2022") == []
+
+
+@pytest.mark.parametrize(("entry_type", "key", "fields"), ENTRIES, ids=[k for _, k, _ in ENTRIES])
+def test_month_names_in_titles_keep_their_capital(entry_type, key, fields):
+    assert unbraced_months(fields["title"]) == []

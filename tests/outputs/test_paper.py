@@ -198,3 +198,57 @@ def test_readme_lists_every_exhibit_with_its_file_and_a_real_function():
     expected = numbered_files(MAIN_TEX.read_text(encoding="utf-8"))
     for kind, files in expected.items():
         assert listed[kind] == list(enumerate(files, 1)), kind
+
+
+APPENDIX_LABEL = re.compile(r"\\label\{(app:[^}]+)\}")
+APPENDIX_REFERENCE = re.compile(r"\\ref\{(app:[^}]+)\}")
+
+
+def appendix_order_problems(tex: str) -> list[str]:
+    """Every appendix must be referred to in the main text, first in the order of its letter."""
+    text = COMMENT.sub("", tex)
+    main, appendix = text.split("\\appendix", 1)
+    letters = APPENDIX_LABEL.findall(appendix)
+    first = list(dict.fromkeys(APPENDIX_REFERENCE.findall(main)))
+    problems = [f"{label} is never referred to" for label in letters if label not in first]
+    referred = [label for label in first if label in letters]
+    if referred != [label for label in letters if label in referred]:
+        problems.append(f"appendices first referred to in the order {referred}, not {letters}")
+    return problems
+
+
+def test_appendices_are_first_referred_to_in_the_order_of_their_letters():
+    assert appendix_order_problems(MAIN_TEX.read_text(encoding="utf-8")) == []
+
+
+def test_appendix_order_check_fails_on_the_second_appendix_first():
+    tex = ("See Appendix~\\ref{app:b}, then Appendix~\\ref{app:a}.\n\\appendix\n"
+           "\\section{A}\\label{app:a}\n\\section{B}\\label{app:b}\n\\section{C}\\label{app:c}\n")
+    assert appendix_order_problems(tex) == [
+        "app:c is never referred to",
+        "appendices first referred to in the order ['app:b', 'app:a'], not "
+        "['app:a', 'app:b', 'app:c']"]
+
+
+def _argument(tex: str, command: str) -> str:
+    """The braced argument of the first `command{...}` or `command={...}`, spaces collapsed and
+    LaTeX line breaks read as spaces."""
+    match = re.search(re.escape(command) + r"=?\{((?:[^{}]|\{[^{}]*\})*)\}", tex)
+    assert match, command
+    return " ".join(match.group(1).replace("\\\\", " ").split())
+
+
+def test_pdf_metadata_repeats_the_title_and_author():
+    tex = MAIN_TEX.read_text(encoding="utf-8")
+    assert _argument(tex, "pdftitle") == _argument(tex, "\\title")
+    assert _argument(tex, "pdfauthor") == _argument(tex, "\\author")
+
+
+def test_data_availability_points_to_readme_sections_that_exist():
+    tex = COMMENT.sub("", MAIN_TEX.read_text(encoding="utf-8"))
+    statement = tex.split("\\section*{Data availability}", 1)[1].split("\\bibliography", 1)[0]
+    named = [" ".join(name.split()) for name in re.findall(r"``([^']+)''", statement)]
+    headings = re.findall(r"^## (.+)$", (ROOT / "README.md").read_text(encoding="utf-8"), re.M)
+    assert named and set(named) <= set(headings), (named, headings)
+    for path in re.findall(r"\\texttt\{([^}]+)\}", statement):
+        assert (ROOT / path.replace("\\_", "_")).is_file(), path

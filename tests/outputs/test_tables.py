@@ -3,6 +3,7 @@ them."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -11,11 +12,16 @@ import pandas as pd
 import pytest
 
 from abstention.errors import DataError
-from abstention.labels import label
+from abstention.labels import label, short_symbol
 from abstention.models.common import TABLE_COLUMNS
 from abstention.models.fit import fit_model
-from abstention.outputs.exhibit_tables import codebook_table
-from abstention.outputs.latex import escape, margins_table, regression_table
+from abstention.outputs.exhibit_tables import (
+    codebook_table,
+    effects_table,
+    heterogeneity_table,
+    hypotheses_table,
+)
+from abstention.outputs.latex import escape, margins_table, p_cell, regression_table
 from abstention.schemas import write_table
 
 
@@ -98,7 +104,7 @@ def test_regression_table_content(fake_models):
     assert "2.500$^{***}$" in table and "(0.400)" in table
     assert "$-$1.250$^{*}$" in table
     assert "510" in table and "498" in table and "170" in table
-    assert "HC1" in table and "nonrobust" in table
+    assert "Covariance & robust (HC1) & model-based" in table and "nonrobust" not in table
     assert "res_id[" not in table and r"res\_id[" not in table and "un_group[" not in table
     assert "Resolution fixed effects & yes & no" in table
     assert "Regional group dummies & no & yes" in table
@@ -111,7 +117,8 @@ def test_regression_table_flags_problems_in_the_note(fake_models):
     note = table.split(r"\bottomrule")[1]
     assert "Did not converge: odd" in note
     assert r"Separation detected in odd (terms: share\_\%\_x)" in note
-    assert "HC1" in note and "nonrobust" in note
+    assert "robust (HC1) = heteroskedasticity-robust sandwich" in note
+    assert "model-based = inverse of the information matrix" in note
 
 
 def test_equation_selects_and_prefixes_multinomial_rows():
@@ -169,9 +176,34 @@ def test_tables_compile(tmp_path, fake_models, real_fit):
         margins_table({"a": real_fit.margins, "b": real_fit.margins},
                       {"a": real_fit.fit, "b": real_fit.fit}, "AME", "tab:ame"),
     ]
-    assert r"\resizebox{\textwidth}" in tables[1] and r"\resizebox" not in tables[0]
     result = compile_latex(tmp_path, "\n".join(tables))
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def tabular_width(tmp_path, table: str) -> tuple[float, float]:
+    """The width in pt of a table's tabular as set (after any resizing) and the text width."""
+    closing = "\\end{tabular}\n}"
+    start = table.index("\\resizebox")
+    boxed = table[start:table.index(closing) + len(closing)]
+    body = ("\\newsavebox{\\probe}\\sbox{\\probe}{" + boxed + "}"
+            "\\typeout{PROBE=\\the\\wd\\probe;TEXT=\\the\\textwidth;}")
+    result = compile_latex(tmp_path, body)
+    assert result.returncode == 0, result.stdout[-3000:]
+    width, text = re.search(r"PROBE=([\d.]+)pt;TEXT=([\d.]+)pt;", result.stdout).groups()
+    return float(width), float(text)
+
+
+@needs_latex
+def test_only_tables_wider_than_the_text_are_shrunk(tmp_path, fake_models):
+    narrow = regression_table({"base": fake_models["base"]}, "Narrow", "tab:narrow")
+    width, text = tabular_width(tmp_path, narrow)
+    assert width < text - 50
+    titles = {name: f"A column title long enough to make three columns too wide {name}"
+              for name in ("a", "b", "c")}
+    wide = regression_table({name: fake_models["base"] for name in titles}, "Wide", "tab:wide",
+                            column_titles=titles)
+    width, text = tabular_width(tmp_path, wide)
+    assert abs(width - text) < 0.5
 
 
 @pytest.fixture(scope="module")
@@ -271,3 +303,71 @@ def test_codebook_table_escapes_text_and_formats_numbers():
     assert r"gdp\_pc\_log" in latex and r"current US\$" in latex
     assert r"50\% \& more\_\{x\}" in latex
     assert "5.43 & 8.9 & $-$11.2" in latex
+
+
+def test_dummy_terms_read_as_their_group_and_level(fake_models):
+    assert label("un_group[Western European and Others]") == (
+        "UN regional group: Western European and Others")
+    base, base_fit = fake_models["base"]
+    separated = {**base_fit, "separation": {
+        "detected": True, "terms": ["un_group[Western European and Others]"], "method": "lp"}}
+    note = regression_table({"m": (base, separated)}, "T", "tab:t").split(r"\bottomrule")[1]
+    assert "terms: UN regional group: Western European and Others" in note
+    assert "un_group" not in note and r"un\_group" not in note
+
+
+def test_every_source_writes_the_same_short_symbol():
+    assert short_symbol("R/73/194") == short_symbol("A/RES/73/194") == "73/194"
+    assert short_symbol("A/RES/ES-11/1") == "ES-11/1"
+    effects = pd.DataFrame({
+        "symbol": ["A/RES/72/190", "R/73/194"], "date": ["2017-12-19", "2018-12-17"],
+        "term": "security_dependence", "status": "ok", "separated": False,
+        "estimate": [0.2, 0.3], "ci_low": [0.1, 0.2], "ci_high": [0.3, 0.4], "n": [185, 185]})
+    table = heterogeneity_table(effects, "Per text", "tab:het")
+    assert "\n72/190 & " in table and "\n73/194 & " in table and "R/" not in table
+
+
+def test_p_values_have_one_form():
+    assert p_cell(0.0004) == "$<$0.001" and p_cell(0.00101) == "0.001"
+    assert p_cell(0.2361) == "0.236" and p_cell(np.nan) == ""
+
+
+def _hypothesis(hypothesis, model, quantity, label_, primary, p=0.0004):
+    return {"hypothesis": hypothesis, "model": model, "quantity": quantity, "label": label_,
+            "estimate": 0.4, "ci_low": 0.2, "ci_high": 0.6, "p": p, "n": 1536, "n_states": 150,
+            "method": "bootstrap", "primary": primary}
+
+
+def test_hypotheses_table_gives_each_row_its_own_model_and_no_p_for_base_rates():
+    rows = pd.DataFrame([
+        _hypothesis("H2", "h2_cosponsor", "relative_ame_difference", "difference", True, 0.236),
+        _hypothesis("H2", "h2_cosponsor", "ame_h2_cosponsor", "AME on co", False),
+        _hypothesis("H2", "h2_cosponsor", "base_h2_vote", "base rate of vote", False, 0.001),
+        _hypothesis("H2", "h2_cosponsor", "ame_h2_vote", "AME on vote", False, 0.00101),
+    ])
+    checks = pd.DataFrame([_hypothesis("period", "pooled", "ame_difference", "period", True)])
+    fits = {"h2_cosponsor": {"n": 1536, "states": 150}, "h2_vote": {"n": 3226, "states": 190},
+            "pooled": {"n": 1704, "states": 190}}
+    table = hypotheses_table(rows, checks, "Hypotheses", "tab:h", fits)
+    lines = {line.split(" & ")[1]: line for line in table.splitlines() if " & " in line}
+    assert lines["difference"].endswith(r"& 0.236 & 1536 (150); 3226 (190) \\")
+    assert lines[r"\quad AME on co"].endswith(r"& $<$0.001 & 1536 (150) \\")
+    assert lines[r"\quad base rate of vote"].endswith(r"&  & 3226 (190) \\")
+    assert lines[r"\quad AME on vote"].endswith(r"& 0.001 & 3226 (190) \\")
+    assert "at least as large in absolute value" in table
+    with pytest.raises(DataError, match="pooled"):
+        hypotheses_table(rows, checks, "Hypotheses", "tab:h",
+                         {k: v for k, v in fits.items() if k != "pooled"})
+
+
+def test_effects_table_names_covariances_and_marks_separation_without_quotes(real_fit):
+    margins = real_fit.margins.assign(separated=[True] + [False] * (len(real_fit.margins) - 1))
+    fits = {"a": {**real_fit.fit, "states": 80}, "b": {**real_fit.fit, "cov_type": "nonrobust",
+                                                      "states": 80}}
+    table = effects_table({"a": margins, "b": real_fit.margins}, fits,
+                          ["arms_share_russia", "csto_member"], "Effects", "tab:e",
+                          {"a": "A", "b": "B"})
+    assert "& clustered & " in table and "& model-based & " in table
+    assert "clustered = sandwich clustered by state" in table
+    assert "model-based = inverse of the information matrix" in table
+    assert r"\emph{separated}" in table and "'separated'" not in table

@@ -3,10 +3,24 @@ sensitivity, the Israel case): one row per quantity, never a number without its 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from abstention.errors import DataError
 from abstention.labels import label as readable
-from abstention.outputs.latex import escape, number
+from abstention.labels import short_symbol
+from abstention.outputs.latex import (
+    covariance_name,
+    covariance_notes,
+    escape,
+    fit_to_width,
+    number,
+    p_cell,
+)
+
+# A hypothesis row whose quantity names a model ("base_h2_vote") comes from that model.
+MODEL_QUANTITY = re.compile(r"^(?:relative_ame|ame|base)_(?P<model>.+)$")
 
 
 def _interval(low: float, high: float) -> str:
@@ -15,29 +29,40 @@ def _interval(low: float, high: float) -> str:
     return f"[{number(low)}, {number(high)}]"
 
 
-def _p(value: float) -> str:
-    if pd.isna(value):
-        return ""
-    return "$<$0.001" if value < 0.001 else number(value)
-
-
 def _table(caption: str, label: str, header: list[str], rows: list[list[str]], note: str,
            align: str | None = None) -> str:
     align = align or "l" + "r" * (len(header) - 1)
     lines = [r"\begin{table}[tbp]", r"\centering", r"\small", f"\\caption{{{escape(caption)}}}",
-             f"\\label{{{label}}}", r"\resizebox{\textwidth}{!}{%",
-             f"\\begin{{tabular}}{{{align}}}", r"\toprule", " & ".join(header) + r" \\",
-             r"\midrule"]
-    lines += [" & ".join(row) + r" \\" for row in rows]
-    lines += [r"\bottomrule", r"\end{tabular}}", r"\par\smallskip",
+             f"\\label{{{label}}}"]
+    tabular = [f"\\begin{{tabular}}{{{align}}}", r"\toprule", " & ".join(header) + r" \\",
+               r"\midrule", *(" & ".join(row) + r" \\" for row in rows), r"\bottomrule",
+               r"\end{tabular}"]
+    lines += fit_to_width(tabular)
+    lines += [r"\par\smallskip",
               r"\parbox{\linewidth}{\footnotesize\raggedright Note: " + note + "}",
               r"\end{table}"]
     return "\n".join(lines) + "\n"
 
 
+def _source_model(row, fits: dict[str, dict]) -> str:
+    """The model a row's number comes from: the one its quantity names, else its hypothesis's."""
+    named = MODEL_QUANTITY.match(row.quantity)
+    return named["model"] if named and named["model"] in fits else row.model
+
+
+def _sample(models: list[str], fits: dict[str, dict]) -> str:
+    """'N (states)' of each model a row uses."""
+    missing = [model for model in models if model not in fits]
+    if missing:
+        raise DataError("config tables.registry.hypotheses", "models",
+                        "every model the hypotheses come from", missing)
+    return "; ".join(f"{fits[m]['n']} ({fits[m]['states']})" for m in models)
+
+
 def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: str, label: str,
-                     randomisation: pd.DataFrame | None = None) -> str:
-    """`randomisation` (rows shaped like the hypotheses table's) goes after its hypothesis."""
+                     fits: dict[str, dict], randomisation: pd.DataFrame | None = None) -> str:
+    """`fits` holds every model the rows come from, so each row shows its own model's N;
+    `randomisation` (rows shaped like the hypotheses table's) goes after its hypothesis."""
     if randomisation is not None:
         parts = [hypotheses[hypotheses["hypothesis"] <= "H1"], randomisation[hypotheses.columns],
                  hypotheses[hypotheses["hypothesis"] > "H1"]]
@@ -47,20 +72,30 @@ def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: st
         frame = (frame.assign(component=~frame["primary"].astype(bool))
                  .sort_values(["hypothesis", "component"], kind="stable"))
         for row in frame.itertuples():
-            first = escape(row.hypothesis) if row.primary else ""
-            text = escape(row.label) if row.primary else r"\quad " + escape(row.label)
+            if row.primary:
+                same = frame[frame["hypothesis"] == row.hypothesis].itertuples()
+                models = list(dict.fromkeys(_source_model(r, fits) for r in same))
+                first, text = escape(row.hypothesis), escape(row.label)
+            else:
+                models = [_source_model(row, fits)]
+                first, text = "", r"\quad " + escape(row.label)
+            p = "" if row.quantity.startswith("base_") else p_cell(row.p)
             rows.append([first, text, number(row.estimate), _interval(row.ci_low, row.ci_high),
-                         _p(row.p), f"{row.n} ({row.n_states})"])
+                         p, _sample(models, fits)])
     note = ("Primary quantities first, their components indented. H1: delta-method interval "
             "and p-value under state-clustered covariance, pooled over the imputations by "
             "Rubin's rules; every other row: percentile interval and two-sided p-value of a "
-            "state-clustered bootstrap across the imputations; the randomisation row: two-sided "
-            "p-value of the observed AME against the tie permuted across states within UN "
-            "regional group, the model refitted on each draw (no interval). N: state-votes "
-            "(states) of the primary model. The period row tests whether the 2024-2025 texts "
-            "can be pooled with 2022-2023.")
+            "state-clustered bootstrap across the imputations (no p-value for a base rate; a "
+            "bootstrap p-value is at least 2/(B+1) for B replicates with a fit); the "
+            "randomisation row: two-sided p-value, the share of AMEs with the tie permuted "
+            "across states within UN regional group, the model refitted on each draw, that are "
+            "at least as large in absolute value as the observed one, the observed one counted "
+            "(no interval). N: state-votes (states) of the model each row comes from; a primary "
+            "row that compares two models gives both. The period row is not a hypothesis: it "
+            f"tests whether the {readable('separate_period')} can be pooled with the texts of "
+            "2022-2023.")
     return _table(caption, label, ["", "Quantity", "Estimate", "95\\% interval", "p",
-                                   "N (states)"], rows, note, "llrrrr")
+                                   "N (states)"], rows, note, "llrrrl")
 
 
 def effects_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], terms: list[str],
@@ -75,15 +110,17 @@ def effects_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], terms
                 cells = ["separated", "", ""]
             else:
                 cells = [number(row["estimate"]), _interval(row["ci_low"], row["ci_high"]),
-                         _p(row["p"])]
+                         p_cell(row["p"])]
             rows.append([escape(titles.get(name, name)), escape(readable(term)), *cells,
-                         str(fit["n"]), str(fit["states"]), escape(fit["cov_type"]),
+                         str(fit["n"]), str(fit["states"]),
+                         escape(covariance_name(fit["cov_type"])),
                          escape(fit.get("missing", "complete"))])
     note = ("Average marginal effect on the probability of not voting yes (average change from "
             "0 to 1 for binary measures, average derivative otherwise), delta-method 95\\% "
             "interval and p-value; imputed models pooled over the imputations by Rubin's rules. "
-            "'separated': the maximum-likelihood estimate does not exist, no interval or test "
-            "is shown; see the Firth row. A measure non-zero for one state only has no "
+            "Covariance: " + escape("; ".join(covariance_notes(list(fits.values())))) + ". "
+            "\\emph{separated}: the maximum-likelihood estimate does not exist, no interval or "
+            "test is shown; see the Firth row. A measure non-zero for one state only has no "
             "standard error clustered by state, so no interval or test.")
     header = ["Model", "Tie measure", "AME", "95\\% interval", "p", "N", "States", "Covariance",
               "Missing data"]
@@ -95,7 +132,7 @@ def heterogeneity_table(effects: pd.DataFrame, caption: str, label: str) -> str:
     rows = []
     for symbol, group in effects.groupby("symbol", sort=False):
         first = group.iloc[0]
-        cells = [escape(symbol.removeprefix("A/RES/")), str(first["date"])[:10]]
+        cells = [escape(short_symbol(symbol)), str(first["date"])[:10]]
         for term in terms:
             row = group[group["term"] == term].iloc[0]
             if row["status"] != "ok":
@@ -141,7 +178,7 @@ def israel_table(israel: pd.DataFrame, caption: str, label: str) -> str:
         yes_voters = ("" if pd.isna(r.prob_yes_voters) else
                       f"{number(r.prob_yes_voters, 2)} "
                       f"{_interval(r.ci_low_yes_voters, r.ci_high_yes_voters)}")
-        rows.append([escape(r.symbol.removeprefix("A/RES/")), str(r.date)[:10], escape(r.vote),
+        rows.append([escape(short_symbol(r.symbol)), str(r.date)[:10], escape(r.vote),
                      "yes" if r.cosponsor == 1 else "no",
                      f"{number(r.prob, 2)} {_interval(r.ci_low, r.ci_high)}", yes_voters])
     note = ("Predicted probability of co-sponsoring with 95\\% interval from the Firth models "

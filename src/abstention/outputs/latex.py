@@ -8,23 +8,23 @@ or show separation: a reader must never have to trust an estimate the table does
 from __future__ import annotations
 
 import math
-import re
 
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.labels import DUMMY
 from abstention.labels import label as readable
 
 STARS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
 FIXED_EFFECT_ROWS = {"res_id": "Resolution fixed effects", "un_group": "Regional group dummies"}
-COVARIANCE_NOTES = {
-    "nonrobust": "nonrobust = model-based (inverse information)",
-    "HC1": "HC1 = heteroskedasticity-robust sandwich with small-sample factor n/(n-k)",
-    "cluster": "cluster = clustered by state",
+# Each covariance type as tables name it, and what the name means in a table's note.
+COVARIANCES = {
+    "nonrobust": ("model-based", "inverse of the information matrix"),
+    "HC1": ("robust (HC1)", "heteroskedasticity-robust sandwich with small-sample factor n/(n-k)"),
+    "cluster": ("clustered", "sandwich clustered by state"),
 }
-WIDE = 3
+SMALLEST_P = 0.001
 SEPARATED_CELL = "separated"
-_DUMMY = re.compile(r"^(?P<name>[^\[\]]+)\[.*\]$")
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
             "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
@@ -44,6 +44,35 @@ def number(value: float | None, digits: int = 3, significant: bool = False) -> s
         return r"$\infty$" if value > 0 else r"$-\infty$"
     text = f"{value:.{digits}{'g' if significant else 'f'}}"
     return f"$-${text[1:]}" if text.startswith("-") else text
+
+
+def p_cell(value: float | None) -> str:
+    """The one form of a p-value in tables: three decimals, '<0.001' below that."""
+    if value is None or pd.isna(value):
+        return ""
+    return "$<$0.001" if value < SMALLEST_P else f"{value:.3f}"
+
+
+def covariance_name(kind: str) -> str:
+    return COVARIANCES[kind][0] if kind in COVARIANCES else kind
+
+
+def covariance_notes(fits: list[dict]) -> list[str]:
+    """One note per covariance type shown, in order, naming the clusters where there are any."""
+    clusters = sorted({fit["n_clusters"] for fit in fits if fit.get("n_clusters")})
+    notes = []
+    for kind in dict.fromkeys(fit["cov_type"] for fit in fits):
+        name, meaning = COVARIANCES.get(kind, (kind, "as the estimator reports it"))
+        if kind == "cluster" and clusters:
+            meaning += f" ({', '.join(map(str, clusters))} clusters)"
+        notes.append(f"{name} = {meaning}")
+    return notes
+
+
+def fit_to_width(tabular: list[str]) -> list[str]:
+    """Shrink a tabular wider than the text to the text width and leave a narrower one as it is,
+    so tables share one type size unless one would not fit."""
+    return [r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%", *tabular, "}"]
 
 
 def _stars(p: float) -> str:
@@ -109,7 +138,7 @@ def _same_spec(fit: dict, other: dict) -> bool:
 
 
 def _dummy_source(term: str) -> str | None:
-    match = _DUMMY.match(term)
+    match = DUMMY.match(term)
     return match["name"] if match else None
 
 
@@ -122,13 +151,7 @@ def _titles(names: list[str], column_titles: dict[str, str] | None) -> list[str]
 
 
 def _covariance_row(fits: list[dict]) -> tuple[list[str], list[str]]:
-    types = [fit["cov_type"] for fit in fits]
-    notes = [COVARIANCE_NOTES.get(kind, kind) for kind in dict.fromkeys(types)]
-    clusters = sorted({fit["n_clusters"] for fit in fits if fit.get("n_clusters")})
-    if clusters:
-        notes = [f"{note} ({', '.join(map(str, clusters))} clusters)"
-                 if note.startswith("cluster") else note for note in notes]
-    return [escape(kind) for kind in types], notes
+    return [escape(covariance_name(fit["cov_type"])) for fit in fits], covariance_notes(fits)
 
 
 def _diagnostics(titles: list[str], fits: list[dict]) -> list[str]:
@@ -169,9 +192,7 @@ def _render(caption: str, label_key: str, titles: list[str], body: list[list[str
     tabular.append(r"\midrule")
     tabular += [" & ".join(row) + r" \\" for row in bottom]
     tabular += [r"\bottomrule", r"\end{tabular}"]
-    if columns > WIDE:
-        tabular = [r"\resizebox{\textwidth}{!}{%", *tabular, "}"]
-    lines += tabular
+    lines += fit_to_width(tabular)
     lines += [r"\par\smallskip", r"\parbox{\linewidth}{\footnotesize\raggedright",
               "Note: " + " ".join(note), "}", r"\end{table}"]
     return "\n".join(lines) + "\n"
@@ -231,13 +252,13 @@ def regression_table(models: dict[str, tuple[pd.DataFrame, dict]], caption: str,
     if any(fit.get("r2") is not None for fit in fits):
         bottom.append(["$R^2$", *(number(fit.get("r2")) for fit in fits)])
     bottom.append(["AIC", *(number(fit.get("aic"), 2) for fit in fits)])
-    covariance, covariance_notes = _covariance_row(fits)
+    covariance, meanings = _covariance_row(fits)
     bottom.append(["Covariance", *covariance])
     bottom.append(["Converged", *(_yes(fit["converged"]) for fit in fits)])
     bottom.append(["Separation", *(_separation_cell(fit) for fit in fits)])
 
     note = [f"Estimates with standard errors in parentheses; {_star_note()}",
-            f"Covariance: {escape('; '.join(covariance_notes))}."]
+            f"Covariance: {escape('; '.join(meanings))}."]
     if any(fit.get("estimator") == "firth_logit" and fit.get("inference") != "Wald"
            for fit in fits):
         note.append("Firth models: p-values from penalised likelihood-ratio tests.")
@@ -282,13 +303,13 @@ def margins_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], capti
             cells.append(_cells(match.iloc[0], interval=True) if len(match) else [""])
         body.append([escape(readable(term)), *cells])
     chosen = [fits[name] for name in names]
-    covariance, covariance_notes = _covariance_row(chosen)
+    covariance, meanings = _covariance_row(chosen)
     bottom = [["N", *(str(fit["n"]) for fit in chosen)], ["Covariance", *covariance]]
     titles = _titles(names, column_titles)
     note = ["Average marginal effects on the probability of the outcome (average change from 0 "
             "to 1 for binary terms, average derivative otherwise); delta-method standard errors "
             f"in parentheses, 95\\% intervals in brackets; {_star_note()}",
-            f"Covariance: {escape('; '.join(covariance_notes))}."]
+            f"Covariance: {escape('; '.join(meanings))}."]
     note += _separation_note(titles, chosen, tables)
     note += _one_cluster_note(chosen)
     note += _diagnostics(titles, chosen)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.errors import DataError
-from abstention.outputs.latex import number
+from abstention.labels import short_symbol
+from abstention.outputs.latex import SMALLEST_P, number
 
 ORDINALS = ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
 VOTE_MACROS = {"yes": "Yes", "no": "No", "abstain": "Abstain", "absent": "Absent",
@@ -79,7 +80,7 @@ def _estimate_macros(prefix: str, row, digits: int = 2) -> dict[str, object]:
 
 def p_value(value: float) -> str:
     """The relation and the value, in math mode: the text writes $p$\\,\\Macro{}."""
-    return "$<0.001$" if value < 0.001 else f"$={value:.3f}$"
+    return f"$<{SMALLEST_P}$" if value < SMALLEST_P else f"$={value:.3f}$"
 
 
 def design_numbers(
@@ -101,6 +102,11 @@ def design_numbers(
         "ArmsFirstYear": features["arms_window"][0],
         "ArmsLastYear": features["arms_window"][1],
         "IdealYear": features["ideal_year"],
+        "FhEdition": features["fh_edition"],
+        "FhYear": features["fh_edition"] - 1,
+        "PolityYear": features["polity_year"],
+        "WdiYear": features["wdi_year"],
+        "TradeYear": features["trade_year"],
         "DependenceArmsThreshold": percent(features["dependence_arms_threshold"]),
         "PreAlignmentFirstYear": features["pre_alignment_first_year"],
         "PreAlignmentLastYear": features["arms_window"][0] - 1,
@@ -142,6 +148,9 @@ def _texts(panel: pd.DataFrame, excluded: list[str]) -> dict[str, object]:
         values[f"IsraelEs{ordinal}Vote"] = israel["vote"]
         values[f"IsraelEs{ordinal}Sponsor"] = "yes" if israel["cosponsor"] == 1 else "no"
     values["NumEsResolutions"] = len(numbered)
+    listed = es11[es11["has_sponsor_list"] & (es11["iso3"] == "ISR")]
+    quiet = listed[(listed["vote"] == "yes") & (listed["cosponsor"] == 0)]
+    values["IsraelYesNotSponsoredTexts"] = symbol_list(quiet["symbol"])
     values["NumUkraineVotes"] = int(panel["res_id"].nunique())
     values["NumSponsorTexts"] = int(panel.loc[panel["has_sponsor_list"], "res_id"].nunique())
     years = pd.to_datetime(panel["date"]).dt.year
@@ -170,7 +179,30 @@ def _texts(panel: pd.DataFrame, excluded: list[str]) -> dict[str, object]:
     uncertain = panel[(panel["article19"] == "uncertain") & (panel["vote"] == "absent")]
     values["NumUncertainStateVotes"] = len(uncertain)
     values["NumUncertainStates"] = int(uncertain["iso3"].nunique())
+    values.update(dependent_yes_voters(panel[~panel["iso3"].isin(excluded)]))
     return values
+
+
+def symbol_list(symbols) -> str:
+    """'ES-11/3, ES-11/4 and ES-11/6': texts in the order of their numbers, in short form."""
+    short = [short_symbol(s) for s in dict.fromkeys(symbols)]
+    short.sort(key=lambda s: [int(part) for part in re.findall(r"\d+", s)])
+    if not short:
+        raise DataError(None, "text list", "at least one text for the text to quote", "none")
+    return short[0] if len(short) == 1 else ", ".join(short[:-1]) + " and " + short[-1]
+
+
+def dependent_yes_voters(panel: pd.DataFrame) -> dict[str, object]:
+    """What H2 rests on: the security-dependent states among the yes voters on the texts with
+    sponsor lists, their state-votes and co-sponsorships, and which of them co-sponsored."""
+    rows = panel[panel["has_sponsor_list"] & (panel["vote"] == "yes")
+                 & (panel["security_dependence"] == 1)]
+    sponsors = rows.loc[rows["cosponsor"] == 1, "name"].unique()
+    return {"NumHTwoDependentYesStates": number_word(rows["iso3"].nunique()),
+            "NumHTwoDependentYesVotes": len(rows),
+            "NumHTwoDependentCosponsorships": number_word(int(rows["cosponsor"].sum())),
+            "HTwoDependentYesNames": name_list(rows["name"].unique()),
+            "HTwoDependentSponsorNames": name_list(sponsors) if len(sponsors) else "none"}
 
 
 def _model_macros(key: str, fit: dict, margins_path: Path) -> dict[str, object]:
@@ -233,6 +265,9 @@ def collect(
     values["NumTallyCheckedSc"] = int((tally["body"] == "SC").sum())
     values["NumTallyOk"] = int((tally["status"] == "ok").sum())
     values["NumTallyReviewed"] = int((tally["status"] != "ok").sum())
+    values["NumTallyUnreadable"] = int((tally["status"] == "official_unreadable").sum())
+    values["NumTallyDiffering"] = number_word(
+        int((~tally["status"].isin(["ok", "official_unreadable"])).sum()))
     lowest = overlap["agreement"].min()
     values["NumOverlapAgreement"] = ("every state vote" if lowest == 1
                                      else f"at least {percent(lowest, 1)} of state votes")
@@ -247,7 +282,7 @@ def _heterogeneity(effects: pd.DataFrame) -> dict[str, object]:
     return {"NumHeteroTexts": int(effects["symbol"].nunique()),
             "NumHeteroEstimated": int(dependence["symbol"].nunique()),
             "NumHeteroPositive": int(positive["symbol"].nunique()),
-            "HeteroPositiveTexts": ", ".join(s.removeprefix("A/RES/") for s in positive["symbol"])
+            "HeteroPositiveTexts": ", ".join(short_symbol(s) for s in positive["symbol"])
             or "none"}
 
 

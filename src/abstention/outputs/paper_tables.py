@@ -39,8 +39,9 @@ def build_table(name: str, entry: dict, inputs, titles: dict[str, str]) -> str:
         randomisation = (pd.read_csv(inputs.randomisation)
                          if "randomisation" in entry["inputs"]
                          else None)
+        fits, _, _ = _models(entry, inputs)
         return hypotheses_table(pd.read_csv(inputs.hypotheses), pd.read_csv(inputs.period_check),
-                                caption, label, randomisation)
+                                caption, label, fits, randomisation)
     if kind == "heterogeneity":
         return heterogeneity_table(pd.read_csv(inputs.heterogeneity), caption, label)
     if kind == "sensitivity":
