@@ -50,6 +50,21 @@ LABELS: dict[str, str] = {
 }
 
 
+# The multiverse's choice values, as the specification curve's choice matrix shows them.
+CHOICE_LABELS: dict[str, str] = {
+    "absence_as_not_yes": "absence counts as not yes",
+    "absence_excluded": "absences left out",
+    "yes_voters": "not co-sponsoring, among yes voters",
+    "without_former_ussr": "without former Soviet states",
+    "logit": "logit",
+    "firth_logit": "Firth logit",
+    "lpm": "linear probability model",
+    "complete": "complete cases",
+    "imputed": "multiple imputation",
+    "pooled": "texts pooled, text fixed effects",
+}
+
+
 DUMMY = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<level>.+)\]$")
 SYMBOL_PREFIX = re.compile(r"^(?:A/RES/|R/)")
 
@@ -68,3 +83,8 @@ def short_symbol(symbol: str) -> str:
     General Assembly text, whichever source wrote its symbol (the unvotes tables write
     'R/73/194')."""
     return SYMBOL_PREFIX.sub("", symbol)
+
+
+def choice_label(value: str) -> str:
+    """A multiverse choice value as a reader reads it; variables keep their own labels."""
+    return CHOICE_LABELS.get(value, label(value))

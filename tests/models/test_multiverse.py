@@ -21,6 +21,7 @@ from abstention.models.multiverse import (
     permutation_chunk,
     randomisation_summary,
     specification_table,
+    summarise,
 )
 from abstention.models.panel import derive_outcomes
 from abstention.models.specs import check_multiverse
@@ -219,3 +220,15 @@ def test_schema_rejects_bad_sizes_naming_the_key(section, key, value):
     config[section][key] = value
     with pytest.raises(WorkflowError, match=key):
         validate(config, str(ROOT / "workflow" / "schemas" / "config.schema.yaml"))
+
+
+def test_summary_takes_the_median_over_the_hypotheses_tie_only():
+    table = pd.DataFrame({
+        "estimand": "H1", "tie": ["security_dependence"] * 3 + ["arms_tiv_russia_log"] * 2,
+        "estimate": [0.1, 0.3, 0.5, 4.0, 6.0], "p": [0.5, 0.01, 0.01, 0.01, 0.01],
+        "status": ["ok"] * 5,
+    })
+    row = summarise(table, "security_dependence").iloc[0]
+    assert row["ok"] == 5 and row["share_positive_significant"] == pytest.approx(0.8)
+    assert row["tie_ok"] == 3 and row["tie_median_estimate"] == pytest.approx(0.3)
+    assert row["tie_share_positive_significant"] == pytest.approx(2 / 3)

@@ -704,3 +704,14 @@ def test_israel_path_marks_every_point_as_its_legend_entry_does(panel):
         for artist in [*ax.lines, *ax.collections]:
             points = {found for found in styles(artist) if found[0] == "marker"}
             assert points <= keys, (ax.get_title(), artist.get_label())
+
+
+def test_specification_curve_draws_significant_estimates_on_top_with_readable_choices():
+    table = specifications_table().assign(estimator=lambda t: t["estimator"].replace(
+        {"logit": "firth_logit"}))
+    fig = figures.specification_curve(table, ["alignment", "estimator"])
+    curve, matrix = fig.axes[0], fig.axes[1]
+    layers = {c.get_label(): c.get_zorder() for c in curve.collections if c.get_label()}
+    assert layers["p < 0.05"] > layers["p \u2265 0.05"]
+    ticks = [t.get_text() for t in matrix.get_yticklabels()]
+    assert "estimator: Firth logit" in ticks and not any("_" in t for t in ticks)

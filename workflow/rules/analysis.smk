@@ -310,6 +310,8 @@ rule multiverse:
     threads: 1
     resources:
         mem_mb=1000,
+    params:
+        tie=config["hypotheses"]["tie"],
     script:
         "../scripts/gather_multiverse.py"
 

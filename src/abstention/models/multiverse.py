@@ -303,20 +303,26 @@ def check_settings(settings: dict, variables) -> None:
             raise DataError("config multiverse", key, "columns of the analysis panel", unknown)
 
 
-def summarise(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
-    """Per estimand: how many specifications were ok, separated or failed, the share of ok ones
-    positive and significant, negative and significant, and their median estimate."""
+def summarise(table: pd.DataFrame, tie: str, level: float = 0.05) -> pd.DataFrame:
+    """Per estimand: how many specifications were ok, separated or failed, and the share of ok
+    ones positive and significant and negative and significant. The effects of the tie
+    measures are on different scales (a share, a count, dummies), so the median is taken over
+    the specifications of `tie`, the hypotheses' own measure, only."""
     records = []
     for estimand, rows in table.groupby("estimand", sort=True):
         ok = rows[rows["status"] == "ok"]
         significant = ok["p"] < level
+        own = ok[ok["tie"] == tie]
         records.append({
             "estimand": estimand, "specifications": len(rows), "ok": len(ok),
             "separated": int((rows["status"] == "separated").sum()),
             "failed": int((rows["status"] == "failed").sum()),
             "share_positive_significant": float((significant & (ok["estimate"] > 0)).mean()),
             "share_negative_significant": float((significant & (ok["estimate"] < 0)).mean()),
-            "median_estimate": float(ok["estimate"].median()),
+            "tie": tie, "tie_ok": len(own),
+            "tie_share_positive_significant": float(((own["p"] < level)
+                                                     & (own["estimate"] > 0)).mean()),
+            "tie_median_estimate": float(own["estimate"].median()),
         })
     return pd.DataFrame(records)
 

@@ -26,7 +26,7 @@ from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import Bbox
 
 from abstention.errors import DataError
-from abstention.labels import label
+from abstention.labels import choice_label, label
 from abstention.outputs.projection import cut_at_antimeridian, equal_earth
 from abstention.outputs.style import (
     COSPONSOR_COLOUR,
@@ -666,10 +666,12 @@ def specification_curve(table: pd.DataFrame, choices: Sequence[str]) -> Figure:
         significant = (rows["p"] < 0.05).to_numpy()
         curve, matrix = axes[2 * k], axes[2 * k + 1]
         curve.vlines(x, rows["ci_low"], rows["ci_high"], color=NO_DATA_COLOUR, linewidth=0.4)
-        for mask, colour, name in ((significant, FOCAL_COLOUR, "p < 0.05"),
-                                   (~significant, SERIES_COLOURS[0], "p \u2265 0.05")):
+        # the significant estimates are drawn last, so the colour a reader sees where the two
+        # kinds interleave is theirs, and the legend lists them first
+        for mask, colour, name, layer in ((~significant, SERIES_COLOURS[0], "p \u2265 0.05", 3),
+                                          (significant, FOCAL_COLOUR, "p < 0.05", 4)):
             curve.scatter(x[mask], rows["estimate"][mask], s=2, color=colour, label=name,
-                          zorder=3)
+                          zorder=layer)
         curve.axhline(0, color="#777777", linewidth=0.6, linestyle=":")
         curve.set_xlim(-1, len(rows))
         curve.set_xticks([])
@@ -678,11 +680,12 @@ def specification_curve(table: pd.DataFrame, choices: Sequence[str]) -> Figure:
         curve.set_title(f"{estimand}: {len(every)} specifications, {counts.get('ok', 0)} ok "
                         f"(shown), {counts.get('separated', 0)} separated, "
                         f"{counts.get('failed', 0)} failed", loc="left")
-        curve.legend(loc="upper left", fontsize=6, markerscale=2)
+        handles, names = curve.get_legend_handles_labels()
+        curve.legend(handles[::-1], names[::-1], loc="upper left", fontsize=6, markerscale=2)
         labels = []
         for choice in choices:
             for value in _in_order(every[choice]):
-                labels.append(f"{choice.replace('_', ' ')}: {label(str(value))}")
+                labels.append(f"{choice.replace('_', ' ')}: {choice_label(str(value))}")
                 chosen = x[(rows[choice] == value).to_numpy()]
                 matrix.scatter(chosen, np.full(len(chosen), len(labels) - 1), marker="|", s=4,
                                linewidths=0.4, color=FOCAL_COLOUR)

@@ -339,7 +339,10 @@ def multiverse_numbers(summary: pd.DataFrame, randomisation: pd.DataFrame) -> di
                        f"{prefix}Separated": row.separated, f"{prefix}Failed": row.failed,
                        f"{prefix}PositiveSignificant": percent(row.share_positive_significant),
                        f"{prefix}NegativeSignificant": percent(row.share_negative_significant),
-                       f"{prefix}Median": number(row.median_estimate, 3)})
+                       f"{prefix}TieOk": row.tie_ok,
+                       f"{prefix}TiePositiveSignificant":
+                           percent(row.tie_share_positive_significant),
+                       f"{prefix}TieMedian": number(row.tie_median_estimate, 3)})
     test = randomisation.iloc[0]
     values.update({"RandomisationAme": number(test["observed_ame"], 3),
                    "RandomisationP": p_value(test["p"]),
