@@ -612,7 +612,8 @@ def _alignment(files: dict, mapper: CountryMapper, votes, resolutions, iso3, par
         "ideal_2021": _column(
             values,
             reasons,
-            "UNGA ideal point from all recorded votes (idealpointall)",
+            "UNGA ideal point from all recorded votes (idealpointall; higher: closer to the "
+            "United States)",
             IDEAL_SOURCE,
             str(year),
             "ideal point",
@@ -631,7 +632,8 @@ def _pre_alignment(ideal: pd.DataFrame, iso3: pd.Index, params: dict) -> _Column
         values,
         reasons,
         "mean UNGA ideal point from all recorded votes (idealpointall) over the years of the "
-        "period in which the state has one; ends the year before the arms window",
+        "period in which the state has one; ends the year before the arms window (higher: "
+        "closer to the United States)",
         IDEAL_SOURCE,
         f"{first}-{last}",
         "ideal point",
