@@ -155,12 +155,15 @@ def fit_spec_imputed(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict)
                        first._predictor)
 
 
-def fit_configured(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict) -> ModelResult:
-    """Fit a configured model; an estimation error names the model it came from."""
+def fit_configured(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict, *,
+                   profile: bool = True) -> ModelResult:
+    """Fit a configured model; an estimation error names the model it came from. `profile`
+    False skips the Firth profile likelihood of a complete-case fit (see `fit_model`) where only
+    its margins or predictions are used: they are Wald either way."""
     try:
         if spec["missing"] == "imputed":
             return fit_spec_imputed(panel, imputations, spec)
-        return fit_spec(panel, spec)
+        return fit_spec(panel, spec, profile=profile)
     except DataError as error:
         if error.path is not None:
             raise

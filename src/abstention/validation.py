@@ -94,8 +94,9 @@ def _predict(rows: pd.DataFrame, models: dict[str, dict], splits: list[pd.Series
             continue
         predict = rows.loc[keep[keep].index]
         for name, spec in models.items():
+            # Only predictions are used: they need no Firth profile likelihood.
             result = fit_model(train, outcome, spec["covariates"], spec["estimator"], "nonrobust",
-                               fixed_effects=_fixed(spec, by_resolution))
+                               fixed_effects=_fixed(spec, by_resolution), firth_profile=False)
             not_converged[name] += not result.fit["converged"]
             prob = result.predict(predict)
             pooled[name].loc[predict.index] = prob.loc[prob["equation"] == "1", "prob"]
