@@ -822,7 +822,8 @@ def _mark_separated(table: pd.DataFrame, flags: np.ndarray) -> pd.DataFrame:
     """A parameter without a finite estimate has no standard error, test or interval: the numbers
     the optimiser leaves there describe where it stopped, not the data."""
     table = table.assign(**{SEPARATED: flags.astype(bool)})
-    table.loc[flags, _INFERENCE] = np.nan
+    if flags.any():
+        table.loc[flags, _INFERENCE] = np.nan
     return table
 
 
