@@ -59,9 +59,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import linalg, optimize, special, stats
-from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from abstention.errors import DataError
 
@@ -754,6 +752,29 @@ def _statsmodels_fit(model, cov_type: str, groups: np.ndarray | None, **options)
     return result, cov
 
 
+def _statsmodels():
+    """statsmodels' api and OrderedModel, imported when a model needs them: Firth fits and the
+    point estimates for resampling never do, and the jobs that only run those skip the import."""
+    import statsmodels.api as sm
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    return sm, OrderedModel
+
+
+def _ordered_logit(y: np.ndarray, X: np.ndarray):
+    """statsmodels' ordered logit with its logistic cdf evaluated by `special.expit`, which is
+    what `scipy.stats.logistic.cdf` computes, to the bit, once its argument checks are done;
+    those checks took most of the optimiser's time, as every numerical gradient evaluates the
+    cdf twice per parameter."""
+    _, OrderedModel = _statsmodels()
+
+    class ExpitOrderedModel(OrderedModel):
+        def cdf(self, x):
+            return special.expit(x)
+
+    return ExpitOrderedModel(y, X, distr="logit")
+
+
 def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> dict:
     if estimator == "firth_logit":
         out = _firth_logit(X, y.astype(float), names, profile,
@@ -767,6 +788,7 @@ def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> 
             aic=-2.0 * out["log_likelihood"] + 2.0 * len(names),
         )
         return out
+    sm, _ = _statsmodels()
     if estimator == "lpm":
         result, cov = _statsmodels_fit(sm.OLS(y.astype(float), X), cov_type, groups)
         link = _Link("identity", X.shape[1], ("1",))
@@ -788,7 +810,7 @@ def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> 
     else:
         # Quasi-Newton on numerical gradients needs comparable column scales to converge tightly.
         scale = X.std(axis=0)
-        model = OrderedModel(y, X / scale, distr="logit")
+        model = _ordered_logit(y, X / scale)
         result, raw_cov = _statsmodels_fit(
             model, cov_type, groups, method="bfgs", disp=0, maxiter=2000, gtol=1e-8
         )
