@@ -10,10 +10,11 @@ skip = 3).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.imputation.mice import MICEData
 
 from abstention.errors import DataError
 
@@ -32,7 +33,7 @@ def impute_chained(frame: pd.DataFrame, impute: list[str], predictors: list[str]
     """
     _check_inputs(frame, impute, predictors, m)
     model_data = _model_frame(frame, impute, predictors)
-    chain = _MainEffectsMICEData(model_data, k_pmm=donors, rng=np.random.default_rng(seed))
+    chain = _main_effects_mice_data()(model_data, k_pmm=donors, rng=np.random.default_rng(seed))
     chain.update_all(burn_in)
     completed = []
     for _ in range(m):
@@ -44,26 +45,40 @@ def impute_chained(frame: pd.DataFrame, impute: list[str], predictors: list[str]
     return completed
 
 
-class _MainEffectsMICEData(MICEData):
-    """MICEData with its default imputation model (intercept and main effects of every
-    other column) built directly from the numeric data: statsmodels rebuilds it through
-    the formula machinery on every update, which is nine tenths of the run time."""
+@functools.cache
+def _main_effects_mice_data() -> type:
+    """The MICEData subclass below, defined on first use so that importing this module (for
+    `rubin_pool`) does not import statsmodels."""
+    from statsmodels.imputation.mice import MICEData
 
-    def _design(self, vname: str) -> tuple[np.ndarray, np.ndarray]:
-        values = self.data.to_numpy(dtype=float)
-        column = self.data.columns.get_loc(vname)
-        others = np.delete(values, column, axis=1)
-        return values[:, column], np.column_stack([np.ones(len(values)), others])
+    class MainEffectsMICEData(MICEData):
+        """MICEData with its default imputation model (intercept and main effects of every
+        other column) built directly from the numeric data: statsmodels rebuilds it through
+        the formula machinery on every update, which is nine tenths of the run time."""
 
-    def get_split_data(self, vname):
-        endog, exog = self._design(vname)
-        observed, missing = self.ix_obs[vname], self.ix_miss[vname]
-        return endog[observed], exog[observed], exog[missing], {}, {}
+        def _design(self, vname: str) -> tuple[np.ndarray, np.ndarray]:
+            values = self.data.to_numpy(dtype=float)
+            column = self.data.columns.get_loc(vname)
+            others = np.delete(values, column, axis=1)
+            return values[:, column], np.column_stack([np.ones(len(values)), others])
 
-    def get_fitting_data(self, vname):
-        endog, exog = self._design(vname)
-        observed = self.ix_obs[vname]
-        return endog[observed], exog[observed], {}, {}
+        def get_split_data(self, vname):
+            endog, exog = self._design(vname)
+            observed, missing = self.ix_obs[vname], self.ix_miss[vname]
+            return endog[observed], exog[observed], exog[missing], {}, {}
+
+        def get_fitting_data(self, vname):
+            endog, exog = self._design(vname)
+            observed = self.ix_obs[vname]
+            return endog[observed], exog[observed], {}, {}
+
+    return MainEffectsMICEData
+
+
+def __getattr__(name: str):
+    if name == "_MainEffectsMICEData":
+        return _main_effects_mice_data()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _check_inputs(frame: pd.DataFrame, impute: list[str], predictors: list[str],
