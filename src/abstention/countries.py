@@ -74,7 +74,7 @@ class CountryMapper:
         """Map every distinct name, or stop listing all unmapped and ambiguous ones."""
         mapping: dict[str, str] = {}
         problems: list[str] = []
-        for name in sorted({str(n) for n in names}):
+        for name in sorted({str(n) for n in set(names)}):  # distinct values first: names repeat
             candidates = self.lookup(name)
             if len(candidates) == 1:
                 mapping[name] = candidates[0]

@@ -93,6 +93,19 @@ def members_at(countries: pd.DataFrame, date: pd.Timestamp) -> set[str]:
     return set(countries.loc[is_member(countries, date), "iso3"])
 
 
+def electorate_by_date(countries: pd.DataFrame):
+    """`electorate(res_id, date)` for `complete_with_absences`: the members on the date, each
+    date worked out once (many votes share a day). The sets are shared: read, never changed."""
+    known: dict[pd.Timestamp, set[str]] = {}
+
+    def electorate(_res_id, date: pd.Timestamp) -> set[str]:
+        if date not in known:
+            known[date] = members_at(countries, date)
+        return known[date]
+
+    return electorate
+
+
 def regional_groups(
     groups: pd.DataFrame, mapper: CountryMapper, source: str, choice: dict[str, str]
 ) -> pd.DataFrame:
@@ -274,7 +287,7 @@ def unvotes_tables(
     )
     listed, report = dedupe_listings(listed, source)
     dates = resolutions.set_index("res_id")["date"]
-    votes = complete_with_absences(listed, dates, lambda _r, d: members_at(countries, d), source)
+    votes = complete_with_absences(listed, dates, electorate_by_date(countries), source)
     return VoteTables(resolutions, votes.assign(source="unvotes"), report)
 
 
@@ -379,7 +392,7 @@ def json_tables(
         council = _security_council(listed, dates, source)
         electorate = lambda _r, d: council[d.year]  # noqa: E731
     else:
-        electorate = lambda _r, d: members_at(countries, d)  # noqa: E731
+        electorate = electorate_by_date(countries)
     votes = complete_with_absences(listed, dates, electorate, source)
     resolutions = kept.assign(recorded_vote=kept["res_id"].isin(listed["res_id"]), source="unxml")[
         RESOLUTION_COLUMNS
