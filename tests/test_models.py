@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from abstention.errors import DataError
-from abstention.models import fit_spec, model_sample
+from abstention.models import fit_and_write, fit_spec, model_sample
 from abstention.panel import derive_outcomes
 from abstention.specs import resolve_spec
 
@@ -55,6 +55,28 @@ def test_bad_spec_stops_naming_the_spec(panel, overrides, key):
     with pytest.raises(DataError) as caught:
         model_sample(panel, spec(**overrides))
     assert "models.test_spec" in str(caught.value) and f"[{key}]" in str(caught.value)
+
+
+def test_two_processes_write_the_same_files_as_one(panel, tmp_path):
+    estimators = ["logit", "firth_logit", "lpm", "logit", "firth_logit"]
+    specs = [{**spec(estimator=e, cov_type="HC1" if e != "firth_logit" else "nonrobust",
+                     missing="complete"), "name": f"m{i}"} for i, e in enumerate(estimators)]
+    written = {}
+    for processes in (1, 2):
+        folders = [tmp_path / str(processes) / s["name"] for s in specs]
+        lines = fit_and_write({"main": panel}, pd.DataFrame(), specs, folders, processes)
+        assert [line.split(":")[0] for line in lines] == [s["name"] for s in specs]
+        written[processes] = {f.relative_to(tmp_path / str(processes)): f.read_bytes()
+                              for f in (tmp_path / str(processes)).rglob("*") if f.is_file()}
+    assert len(written[1]) == 4 * len(specs) and written[1] == written[2]
+
+
+def test_an_error_in_the_second_process_stops_the_fit(panel, tmp_path):
+    specs = [{**spec(missing="complete"), "name": "good"},
+             {**spec(missing="complete", covariates=["no_such_variable"]), "name": "bad"}]
+    with pytest.raises(DataError, match="no_such_variable"):
+        fit_and_write({"main": panel}, pd.DataFrame(), specs * 2,
+                      [tmp_path / str(i) for i in range(4)], 2)
 
 
 def test_spec_recovers_effect_on_simulated_panel(panel):

@@ -11,11 +11,14 @@ Adding a model is a config edit.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import traceback
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import special, stats
+from threadpoolctl import threadpool_limits
 
 from abstention.errors import DataError
 from abstention.estimators import ModelResult, fit_model
@@ -187,6 +190,80 @@ def write_model(result: ModelResult, outdir: str | Path) -> None:
     design.to_parquet(outdir / "design.parquet", index=False)
     (outdir / "fit.json").write_text(json.dumps(result.fit, indent=2, sort_keys=True,
                                                 default=_json_value) + "\n")
+
+
+def fit_and_write(panels: dict[str, pd.DataFrame], imputations: pd.DataFrame, specs: list[dict],
+                  outdirs: list[str | Path], processes: int = 1) -> list[str]:
+    """Fit every configured model (`spec["panel"]` names its panel, default "main") and write
+    it to its folder; one summary line per model, in spec order.
+
+    With `processes` 2 a forked copy of this process takes models from the same list while this
+    one does: each model is fitted exactly as alone (the fits share nothing but the read-only
+    data), so the files are the same. A failure in either stops the run with its error. BLAS
+    runs one thread per process whatever the environment says (Snakemake sets the BLAS thread
+    variables to a job's threads): more threads would change the order of its sums, and so the
+    last digits of the estimates, and would compete with the second process for the cores."""
+    with threadpool_limits(limits=1):
+        return _fit_all(panels, imputations, specs, outdirs, processes)
+
+
+def _fit_all(panels, imputations, specs, outdirs, processes) -> list[str]:
+    if processes < 2:
+        return [line for _, line in _fit_share(panels, imputations, specs, outdirs, None)]
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child_share,
+                            args=(panels, imputations, specs, outdirs, taken, send))
+    child.start()
+    send.close()
+    try:
+        lines = _fit_share(panels, imputations, specs, outdirs, taken)
+        outcome, value = receive.recv()
+    except BaseException:
+        child.terminate()
+        raise
+    finally:
+        child.join()
+    if outcome == "data_error":
+        raise DataError(*value)
+    if outcome == "error":
+        raise RuntimeError(f"fitting models in the second process failed:\n{value}")
+    return [line for _, line in sorted(lines + value)]
+
+
+def _fit_share(panels, imputations, specs, outdirs, taken) -> list[tuple[int, str]]:
+    """Fit and write the next model not yet taken until none is left (all of them without
+    `taken`, the counter shared with the other process)."""
+    completed = {name: {} for name in panels}  # each panel's completed data sets, made once
+    done = []
+    while True:
+        if taken is None:
+            number = len(done)
+        else:
+            with taken.get_lock():
+                number = taken.value
+                taken.value += 1
+        if number >= len(specs):
+            return done
+        spec = specs[number]
+        panel = spec.get("panel", "main")
+        result = fit_configured(panels[panel], imputations, spec, completed=completed[panel])
+        write_model(result, outdirs[number])
+        done.append((number, f"{spec['name']}: n={result.fit['n']} states={result.fit['states']} "
+                             f"converged={result.fit['converged']} "
+                             f"separation={result.fit['separation']['detected']}"))
+
+
+def _child_share(panels, imputations, specs, outdirs, taken, send) -> None:
+    try:
+        send.send(("ok", _fit_share(panels, imputations, specs, outdirs, taken)))
+    except DataError as error:
+        send.send(("data_error", (error.path, error.key, error.expected, error.found)))
+    except BaseException:  # noqa: BLE001 - any failure must reach the parent
+        send.send(("error", traceback.format_exc()))
+    finally:
+        send.close()
 
 
 def _json_value(value):

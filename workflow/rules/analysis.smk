@@ -96,12 +96,12 @@ rule models:
         "results/logs/models.log",
     benchmark:
         "results/benchmarks/rules/models.tsv"
-    # The longest job of the analysis: started first, it ends before the short ones that can
-    # run beside it, instead of after them.
+    # The longest job of the analysis: started first, on two processes where two cores are
+    # free (fit_and_write), it ends before the short ones instead of after them.
     priority: 1
     conda:
         "../envs/analysis.yaml"
-    threads: 1
+    threads: 2
     resources:
         mem_mb=2000,
     params:

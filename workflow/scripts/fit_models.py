@@ -3,17 +3,13 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.models import fit_configured, write_model
+from abstention.models import fit_and_write
 
 with step_log(snakemake.log[0], "models") as log:
     given = snakemake.input
     panels = {"main": pd.read_parquet(given.panel), "placebo": pd.read_parquet(given.placebo)}
     imputations = pd.read_parquet(given.imputations)
-    completed = {name: {} for name in panels}  # each panel's completed data sets, made once
-    for spec, fit_file in zip(snakemake.params.specs, snakemake.output.fits, strict=True):
-        panel = spec.get("panel", "main")
-        result = fit_configured(panels[panel], imputations, spec, completed=completed[panel])
-        write_model(result, Path(fit_file).parent)
-        log.info("%s: n=%s states=%s converged=%s separation=%s", spec["name"], result.fit["n"],
-                 result.fit["states"], result.fit["converged"],
-                 result.fit["separation"]["detected"])
+    folders = [Path(fit_file).parent for fit_file in snakemake.output.fits]
+    for line in fit_and_write(panels, imputations, snakemake.params.specs, folders,
+                              snakemake.threads):
+        log.info("%s", line)
