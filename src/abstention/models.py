@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import special, stats
-from threadpoolctl import threadpool_limits
 
 from abstention.errors import DataError
 from abstention.estimators import ModelResult, fit_model
@@ -203,6 +202,8 @@ def fit_and_write(panels: dict[str, pd.DataFrame], imputations: pd.DataFrame, sp
     runs one thread per process whatever the environment says (Snakemake sets the BLAS thread
     variables to a job's threads): more threads would change the order of its sums, and so the
     last digits of the estimates, and would compete with the second process for the cores."""
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
     with threadpool_limits(limits=1):
         return _fit_all(panels, imputations, specs, outdirs, processes)
 
