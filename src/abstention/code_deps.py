@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
+import os
 from pathlib import Path
 
 PACKAGE = "abstention"
@@ -51,10 +53,51 @@ def _imported_modules(path: Path, source_root: Path) -> set[str]:
     return modules
 
 
+class _ParsedImports:
+    """The modules each file imports, kept in a JSON file between runs by the file's size and
+    modification time: reading them back is what lets a run with nothing to do skip parsing every
+    script and module again. Without a cache file, nothing is kept."""
+
+    def __init__(self, cache: Path | None):
+        self.cache, self.entries, self.changed = cache, {}, False
+        if cache is not None and cache.is_file():
+            try:
+                self.entries = json.loads(cache.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.entries = {}
+
+    def modules(self, path: Path, source_root: Path) -> set[str]:
+        key = f"{path}\0{source_root}"
+        stat = path.stat()
+        signature = [stat.st_mtime_ns, stat.st_size]
+        kept = self.entries.get(key)
+        if isinstance(kept, list) and len(kept) == 2 and kept[0] == signature:
+            return set(kept[1])
+        found = _imported_modules(path, source_root)
+        self.entries[key] = [signature, sorted(found)]
+        self.changed = True
+        return found
+
+    def save(self) -> None:
+        if self.cache is None or not self.changed:
+            return
+        self.cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.cache.with_name(f"{self.cache.name}.{os.getpid()}")
+        partial.write_text(json.dumps(self.entries, sort_keys=True), encoding="utf-8")
+        os.replace(partial, self.cache)
+        self.changed = False
+
+
 @functools.cache
-def _direct_dependencies(path: Path, source_root: Path, package: str) -> frozenset[Path]:
+def _parsed_imports(cache: Path | None) -> _ParsedImports:
+    return _ParsedImports(cache)
+
+
+@functools.cache
+def _direct_dependencies(path: Path, source_root: Path, package: str,
+                         cache: Path | None = None) -> frozenset[Path]:
     found = set()
-    for module in _imported_modules(path, source_root):
+    for module in _parsed_imports(cache).modules(path, source_root):
         if module != package and not module.startswith(f"{package}."):
             continue
         parts = module.split(".")
@@ -67,16 +110,19 @@ def _direct_dependencies(path: Path, source_root: Path, package: str) -> frozens
 
 
 def import_closure(script: str | Path, source_root: str | Path = "src",
-                   package: str = PACKAGE) -> list[str]:
+                   package: str = PACKAGE, cache: str | Path | None = None) -> list[str]:
     """Every file of `package` under `source_root` that `script` imports, directly or through
-    other package modules, sorted; other packages are not followed."""
+    other package modules, sorted; other packages are not followed. `cache`: a JSON file that
+    keeps each file's imports between runs (see `_ParsedImports`)."""
     script, source_root = Path(script), Path(source_root)
+    cache = None if cache is None else Path(cache)
     seen: set[Path] = set()
-    pending = list(_direct_dependencies(script, source_root, package))
+    pending = list(_direct_dependencies(script, source_root, package, cache))
     while pending:
         file = pending.pop()
         if file in seen:
             continue
         seen.add(file)
-        pending.extend(_direct_dependencies(file, source_root, package) - seen)
+        pending.extend(_direct_dependencies(file, source_root, package, cache) - seen)
+    _parsed_imports(cache).save()
     return sorted(str(file) for file in seen)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import roc_auc_score
 
 from abstention.errors import DataError
-from abstention.models.validation import LORO, out_of_sample, state_folds
+from abstention.models.validation import LORO, out_of_sample, roc_auc, state_folds
 
 SYMBOLS = ["A/RES/ES-11/1", "A/RES/ES-11/2", "A/RES/ES-11/3"]
 GROUPS = ["African", "Asia-Pacific", "EEG", "GRULAC", "WEOG"]
@@ -138,3 +139,14 @@ def test_baseline_missing_on_main_rows_is_an_error(panel):
 def test_too_many_folds_is_an_error(panel):
     with pytest.raises(DataError, match="folds"):
         state_folds(panel["iso3"], 10_000, seed=0)
+
+
+def test_roc_auc_is_scikit_learns_to_the_bit():
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        n = int(rng.integers(3, 200))
+        y = (rng.random(n) < rng.uniform(0.05, 0.95)).astype(int)
+        if len(np.unique(y)) < 2:
+            continue
+        p = np.round(rng.random(n), int(rng.integers(1, 5)))  # ties, as clipped predictions have
+        assert roc_auc(y, p) == float(roc_auc_score(y, p))

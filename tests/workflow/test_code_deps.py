@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from abstention import code_deps
 from abstention.code_deps import import_closure
 
 
@@ -48,3 +49,24 @@ def test_closure_of_the_features_script(repo_root, monkeypatch):
     assert "src/abstention/ingest/readers/sipri.py" in closure
     assert not any(path.startswith(("src/abstention/outputs/", "src/abstention/models/"))
                    for path in closure)
+
+
+def test_cached_closure_follows_edits(tmp_path):
+    src = tmp_path / "src"
+    write(src / "abstention/__init__.py", "")
+    write(src / "abstention/a.py", "from abstention import b\n")
+    write(src / "abstention/b.py", "")
+    write(src / "abstention/c.py", "")
+    script = tmp_path / "run.py"
+    write(script, "from abstention import a\n")
+    cache = tmp_path / ".snakemake/imports.json"
+
+    first = import_closure(script, src, cache=cache)
+    assert first == import_closure(script, src)
+    assert cache.is_file()
+    write(src / "abstention/a.py", "from abstention import b, c\n")  # another size, another time
+    # A fresh process has none of this one's memory: only the cache file can answer.
+    code_deps._direct_dependencies.cache_clear()
+    code_deps._parsed_imports.cache_clear()
+    expected = sorted([*first, str(src / "abstention/c.py")])
+    assert import_closure(script, src, cache=cache) == expected

@@ -66,6 +66,8 @@ rule imputations:
         "results/logs/imputations.log",
     benchmark:
         "results/benchmarks/rules/imputations.tsv"
+    # On the way to the models: before the figures that need only the panel.
+    priority: 1
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -94,6 +96,9 @@ rule models:
         "results/logs/models.log",
     benchmark:
         "results/benchmarks/rules/models.tsv"
+    # The longest job of the analysis: started first, it ends before the short ones instead of
+    # after them.
+    priority: 1
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -116,6 +121,9 @@ rule bootstrap:
         "results/logs/bootstrap/{chunk}.log",
     benchmark:
         "results/benchmarks/rules/bootstrap_{chunk}.tsv"
+    # The longest jobs of the resampling stage: both chunks first, side by side, so that the
+    # short chunks fill in around them rather than leave one chunk running alone at the end.
+    priority: 1
     conda:
         "../envs/analysis.yaml"
     threads: 1

@@ -8,7 +8,9 @@ from abstention.features.sources import HAND_FILE, RAW_FILES as FEATURE_SOURCES
 def script_code(script):
     """The package files a script imports, directly or not; as code inputs, editing one of
     them reruns exactly the jobs that run the script."""
-    return import_closure(Path("workflow/scripts", f"{script}.py"), "src")
+    return import_closure(
+        Path("workflow/scripts", f"{script}.py"), "src", cache=".snakemake/code_imports.json"
+    )
 
 
 def raw_sums_by_source(sums_file):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -53,19 +53,28 @@ class CountryMapper:
     cow_historic: pd.DataFrame
     english_names: dict[str, str]
     iso3_cow: dict[str, int]
+    # Answers by name: sponsor lists repeat the same few hundred names tens of thousands of times,
+    # and each new name is tried against every pattern.
+    _looked_up: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False,
+                                                   compare=False)
 
     def lookup(self, name: str) -> list[str]:
         """All ISO3 codes a single name could mean (one, if the name is unambiguous)."""
-        key = _normalise(strip_group_suffix(name))
-        if key in self.aliases:
-            return [self.aliases[key]]
-        return sorted({iso3 for pattern, iso3 in self.patterns if pattern.search(key)})
+        if name not in self._looked_up:
+            key = _normalise(strip_group_suffix(name))
+            if key in self.aliases:
+                found = (self.aliases[key],)
+            else:
+                found = tuple(sorted({iso3 for pattern, iso3 in self.patterns
+                                      if pattern.search(key)}))
+            self._looked_up[name] = found
+        return list(self._looked_up[name])
 
     def to_iso3(self, names: Iterable[str], source: str | Path) -> dict[str, str]:
         """Map every distinct name, or stop listing all unmapped and ambiguous ones."""
         mapping: dict[str, str] = {}
         problems: list[str] = []
-        for name in sorted({str(n) for n in names}):
+        for name in sorted({str(n) for n in set(names)}):  # distinct values first: names repeat
             candidates = self.lookup(name)
             if len(candidates) == 1:
                 mapping[name] = candidates[0]

@@ -82,6 +82,19 @@ def members_at(countries: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
     return countries.loc[is_member(countries, date)]
 
 
+def electorate_by_date(countries: pd.DataFrame):
+    """`electorate(res_id, date)` for `complete_with_absences`: the members on the date, each
+    date worked out once (many votes share a day). The sets are shared: read, never changed."""
+    known: dict[pd.Timestamp, set[str]] = {}
+
+    def electorate(_res_id, date: pd.Timestamp) -> set[str]:
+        if date not in known:
+            known[date] = set(members_at(countries, date)["iso3"])
+        return known[date]
+
+    return electorate
+
+
 def regional_groups(
     groups: pd.DataFrame, mapper: CountryMapper, source: str, choice: dict[str, str]
 ) -> pd.DataFrame:
@@ -263,9 +276,7 @@ def unvotes_tables(
     )
     listed, report = dedupe_listings(listed, source)
     dates = resolutions.set_index("res_id")["date"]
-    votes = complete_with_absences(
-        listed, dates, lambda _r, d: set(members_at(countries, d)["iso3"]), source
-    )
+    votes = complete_with_absences(listed, dates, electorate_by_date(countries), source)
     return VoteTables(resolutions, votes.assign(source="unvotes"), report)
 
 
@@ -370,7 +381,7 @@ def json_tables(
         council = _security_council(listed, dates, source)
         electorate = lambda _r, d: council[d.year]  # noqa: E731
     else:
-        electorate = lambda _r, d: set(members_at(countries, d)["iso3"])  # noqa: E731
+        electorate = electorate_by_date(countries)
     votes = complete_with_absences(listed, dates, electorate, source)
     resolutions = kept.assign(recorded_vote=kept["res_id"].isin(listed["res_id"]), source="unxml")[
         RESOLUTION_COLUMNS

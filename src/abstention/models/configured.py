@@ -124,12 +124,18 @@ def _pool(tables: list[pd.DataFrame]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def fit_spec_imputed(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict) -> ModelResult:
+def fit_spec_imputed(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
+                     completed: dict | None = None) -> ModelResult:
     """Fit on every completed data set and pool; the design and predictor kept are those of the
-    first completed data set. `fit` reports the complete-case sample beside the imputed one."""
+    first completed data set. `fit` reports the complete-case sample beside the imputed one.
+    `completed` keeps the completed data sets of this panel by number, to share them between
+    calls on the same panel and imputations (they are read, never changed)."""
     numbers = sorted(imputations["imputation"].unique())
-    results = [fit_spec(with_imputation(panel, imputations, i), spec, profile=False)
-               for i in numbers]
+    completed = {} if completed is None else completed
+    for i in numbers:
+        if i not in completed:
+            completed[i] = with_imputation(panel, imputations, i)
+    results = [fit_spec(completed[i], spec, profile=False) for i in numbers]
     first = results[0]
     fit = dict(first.fit)
     sample = model_sample(panel, spec)
@@ -158,12 +164,16 @@ def fit_spec_imputed(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict)
                        {int(i): r.predictor for i, r in zip(numbers, results, strict=True)})
 
 
-def fit_configured(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict) -> ModelResult:
-    """Fit a configured model; an estimation error names the model it came from."""
+def fit_configured(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict, *,
+                   profile: bool = True, completed: dict | None = None) -> ModelResult:
+    """Fit a configured model; an estimation error names the model it came from. `profile`
+    False skips the Firth profile likelihood of a complete-case fit (see `fit_model`) where only
+    its margins or predictions are used: they are Wald either way. `completed`: see
+    `fit_spec_imputed`."""
     try:
         if spec["missing"] == "imputed":
-            return fit_spec_imputed(panel, imputations, spec)
-        return fit_spec(panel, spec)
+            return fit_spec_imputed(panel, imputations, spec, completed)
+        return fit_spec(panel, spec, profile=profile)
     except DataError as error:
         if error.path is not None:
             raise

@@ -59,9 +59,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import linalg
-from statsmodels.miscmodels.ordinal_model import OrderedModel
+from scipy import linalg, special
 
 from abstention.errors import DataError
 from abstention.models.common import (
@@ -201,6 +199,29 @@ def _check_rank(design: pd.DataFrame, intercept: bool) -> None:
         )
 
 
+def _statsmodels():
+    """statsmodels' api and OrderedModel, imported when a model needs them: Firth fits and the
+    point estimates for resampling never do, and the jobs that only run those skip the import."""
+    import statsmodels.api as sm
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    return sm, OrderedModel
+
+
+def _ordered_logit(y: np.ndarray, X: np.ndarray):
+    """statsmodels' ordered logit with its logistic cdf evaluated by `special.expit`, which is
+    what `scipy.stats.logistic.cdf` computes, to the bit, once its argument checks are done;
+    those checks took most of the optimiser's time, as every numerical gradient evaluates the
+    cdf twice per parameter."""
+    _, OrderedModel = _statsmodels()
+
+    class ExpitOrderedModel(OrderedModel):
+        def cdf(self, x):
+            return special.expit(x)
+
+    return ExpitOrderedModel(y, X, distr="logit")
+
+
 def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> dict:
     if estimator == "firth_logit":
         out = firth_logit(X, y.astype(float), names, profile,
@@ -214,6 +235,7 @@ def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> 
             aic=-2.0 * out["log_likelihood"] + 2.0 * len(names),
         )
         return out
+    sm, _ = _statsmodels()
     if estimator == "lpm":
         result, cov = statsmodels_fit(sm.OLS(y.astype(float), X), cov_type, groups)
         link = Link("identity", X.shape[1], ("1",))
@@ -235,7 +257,7 @@ def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> 
     else:
         # Quasi-Newton on numerical gradients needs comparable column scales to converge tightly.
         scale = X.std(axis=0)
-        model = OrderedModel(y, X / scale, distr="logit")
+        model = _ordered_logit(y, X / scale)
         result, raw_cov = statsmodels_fit(
             model, cov_type, groups, method="bfgs", disp=0, maxiter=2000, gtol=1e-8
         )
@@ -279,7 +301,8 @@ def one_cluster_terms(X: np.ndarray, names: list[str], terms: list[str],
 def mark_one_cluster(table: pd.DataFrame, lone: list[str]) -> pd.DataFrame:
     flags = table["term"].isin(lone).to_numpy()
     table = table.assign(**{ONE_CLUSTER: flags})
-    table.loc[flags, INFERENCE_COLUMNS] = np.nan
+    if flags.any():
+        table.loc[flags, INFERENCE_COLUMNS] = np.nan
     return table
 
 

@@ -30,7 +30,9 @@ def per_text_effects(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
         about = {"symbol": text.symbol, "date": text.date, "period": text.period,
                  "material_text": text.material_text, "has_sponsor_list": text.has_sponsor_list}
         try:
-            result = fit_configured(panel, imputations, {**spec, "resolutions": [text.symbol]})
+            # Only the margins are reported, and they are Wald: no profile likelihood.
+            result = fit_configured(panel, imputations, {**spec, "resolutions": [text.symbol]},
+                                    profile=False)
         except DataError as error:
             records += [{**about, "term": term, "status": "failed", "reason": str(error)}
                         for term in terms]

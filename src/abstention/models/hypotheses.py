@@ -115,8 +115,9 @@ def _designs(panel, imputations, specs, entries, states) -> list[dict[str, Desig
         if entry["quantity"] == "ame_difference":
             by[entry["model"]] = entry["by"]
     numbers = sorted(imputations["imputation"].unique())
-    return [{name: build_design(with_imputation(panel, imputations, i), spec, states, by[name])
-             for name, spec in specs.items()} for i in numbers]
+    completed = (with_imputation(panel, imputations, i) for i in numbers)  # once per data set
+    return [{name: build_design(frame, spec, states, by[name]) for name, spec in specs.items()}
+            for frame in completed]
 
 
 class NoEstimate(ValueError):

@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, sparse
+from scipy import optimize
 
 from abstention.models.common import (
     BINARY_ESTIMATORS,
@@ -23,27 +23,38 @@ def unidentified(constraints: np.ndarray) -> np.ndarray | None:
     ``constraints`` holds one row a per observation (or observation and competing category) such
     that the log-likelihood term never decreases along a parameter direction d exactly when
     a'd >= 0. The model is (quasi-)completely separated when some d != 0 satisfies every row
-    (Albert & Anderson 1984; Konis 2007). One linear programme, max sum t subject to
-    0 <= t <= 1 and a'd >= t, finds every row that some such d makes strict: those observations
-    are fitted perfectly in the limit, and the estimate runs off to infinity along the directions
-    the other rows leave free, the null space of the remaining rows. A parameter is affected when
-    that null space moves it, i.e. when the observations that are not perfectly predicted do not
-    identify it; these are exactly the estimates that diverge. None when the solver fails.
+    (Albert & Anderson 1984; Konis 2007). The rows that some such d makes strict are fitted
+    perfectly in the limit, and the estimate runs off to infinity along the directions the other
+    rows leave free, the null space of the remaining rows. A parameter is affected when that null
+    space moves it, i.e. when the observations that are not perfectly predicted do not identify
+    it; these are exactly the estimates that diverge. None when the solver fails.
+
+    The strict rows come from one linear programme, the dual of max sum t subject to
+    0 <= t <= 1 and a'd >= t: max sum z subject to A'(z + w) = 0, 0 <= z <= 1, w >= 0. A row
+    can be made strict exactly when no y = z + w >= 0 with A'y = 0 is positive on it (if
+    A'y = 0 and Ad >= 0, then sum y_i a_i'd = 0 forces a_i'd = 0 wherever y_i > 0), and the
+    sum of such certificates, scaled, is one; so at the optimum z is 0 on the strict rows and 1
+    on the others. Its equality constraints are one per parameter, not one per row, which
+    makes the simplex fast.
     """
     n_rows, n_params = constraints.shape
     scale = np.abs(constraints).max(axis=0)
     scale[scale == 0] = 1.0
     scaled = constraints / scale
+    bounds = np.zeros((2 * n_rows, 2))
+    bounds[:n_rows, 1] = 1.0
+    bounds[n_rows:, 1] = np.inf
     solution = optimize.linprog(
-        np.r_[np.zeros(n_params), -np.ones(n_rows)],
-        A_ub=sparse.hstack([sparse.csr_array(-scaled), sparse.eye_array(n_rows)]),
-        b_ub=np.zeros(n_rows),
-        bounds=[(None, None)] * n_params + [(0.0, 1.0)] * n_rows,
+        np.r_[-np.ones(n_rows), np.zeros(n_rows)],
+        A_eq=np.hstack([scaled.T, scaled.T]),
+        b_eq=np.zeros(n_params),
+        bounds=bounds,
         method="highs",
+        options={"presolve": False},
     )
     if solution.status != 0:
         return None
-    strict = solution.x[n_params:] > 0.5
+    strict = solution.x[:n_rows] < 0.5
     if not strict.any():
         return np.zeros(n_params, dtype=bool)
     rest = scaled[~strict]
@@ -142,5 +153,6 @@ def mark_separated(table: pd.DataFrame, flags: np.ndarray) -> pd.DataFrame:
     """A parameter without a finite estimate has no standard error, test or interval: the numbers
     the optimiser leaves there describe where it stopped, not the data."""
     table = table.assign(**{SEPARATED: flags.astype(bool)})
-    table.loc[flags, INFERENCE_COLUMNS] = np.nan
+    if flags.any():
+        table.loc[flags, INFERENCE_COLUMNS] = np.nan
     return table
