@@ -80,34 +80,40 @@ rule imputations:
         "../scripts/impute_covariates.py"
 
 
-rule models:
-    input:
-        panel="results/analysis/panel.parquet",
-        placebo="results/analysis/placebo_panel.parquet",
-        imputations="results/analysis/imputations.parquet",
-        code=script_code("fit_models"),
-    output:
-        fits=expand("results/models/{name}/fit.json", name=MODELS),
-        coefficients=expand("results/models/{name}/coefficients.csv", name=MODELS),
-        margins=expand("results/models/{name}/margins.csv", name=MODELS),
-        designs=expand("results/models/{name}/design.parquet", name=MODELS),
-        parameters=expand("results/models/{name}/parameters.parquet", name=MODELS),
-    log:
-        "results/logs/models.log",
-    benchmark:
-        "results/benchmarks/rules/models.tsv"
-    # The longest job of the analysis: started first, it ends before the short ones instead of
-    # after them.
-    priority: 1
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-    params:
-        specs=[model_spec(name) for name in MODELS],
-    script:
-        "../scripts/fit_models.py"
+# One fitting job per chunk of models (config model_chunks): a job pays the start-up once for
+# its share of the models, and the jobs run side by side.
+for chunk, names in enumerate(model_chunks()):
+
+    rule:
+        name:
+            f"models_{chunk}"
+        input:
+            panel="results/analysis/panel.parquet",
+            placebo="results/analysis/placebo_panel.parquet",
+            imputations="results/analysis/imputations.parquet",
+            code=script_code("fit_models"),
+        output:
+            fits=expand("results/models/{name}/fit.json", name=names),
+            coefficients=expand("results/models/{name}/coefficients.csv", name=names),
+            margins=expand("results/models/{name}/margins.csv", name=names),
+            designs=expand("results/models/{name}/design.parquet", name=names),
+            parameters=expand("results/models/{name}/parameters.parquet", name=names),
+        log:
+            f"results/logs/models_{chunk}.log",
+        benchmark:
+            f"results/benchmarks/rules/models_{chunk}.tsv"
+        # The longest jobs of the analysis: started first, they end before the short ones
+        # instead of after them.
+        priority: 1
+        conda:
+            "../envs/analysis.yaml"
+        threads: 1
+        resources:
+            mem_mb=2000,
+        params:
+            specs=[model_spec(name) for name in names],
+        script:
+            "../scripts/fit_models.py"
 
 
 rule bootstrap:

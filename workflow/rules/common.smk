@@ -51,6 +51,17 @@ def model_spec(name, **overrides):
 
 
 MODELS = sorted(config["models"])
+
+
+def model_chunks():
+    """The models of each fitting job: those fitted on every imputed data set (many times the
+    cost of a complete-case fit) dealt out first, then the rest, round robin."""
+    imputed = [m for m in MODELS if model_spec(m)["missing"] == "imputed"]
+    order = imputed + [m for m in MODELS if m not in imputed]
+    count = config["model_chunks"]
+    return [order[k::count] for k in range(count) if order[k::count]]
+
+
 # The models whose stored fits the predictions rule reads.
 PREDICTION_MODELS = sorted(
     {config["main_model"], config["cross_section_model"], config["cosponsor_model"], "h2_cosponsor"}
