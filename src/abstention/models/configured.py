@@ -70,6 +70,13 @@ def model_sample(panel: pd.DataFrame, spec: dict) -> pd.DataFrame:
     return rows.copy()
 
 
+def estimation_rows(sample: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    """The rows of a spec's sample its fit uses: none of its variables missing."""
+    used = [spec["outcome"], *spec["covariates"], *spec.get("categorical", []),
+            *spec.get("fixed_effects", [])]
+    return sample.dropna(subset=used)
+
+
 def add_interactions(panel: pd.DataFrame, spec: dict) -> pd.DataFrame:
     pairs = spec.get("interactions", [])
     if not pairs:
@@ -139,9 +146,7 @@ def fit_spec_imputed(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
     first = results[0]
     fit = dict(first.fit)
     sample = model_sample(panel, spec)
-    needed = [spec["outcome"], *spec["covariates"], *spec.get("categorical", []),
-              *spec.get("fixed_effects", [])]
-    complete = sample.dropna(subset=needed)
+    complete = estimation_rows(sample, spec)
     fit.update(
         missing="imputed",
         imputations=len(numbers),
@@ -221,12 +226,10 @@ def predictions(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
     stored fits. An imputed specification predicts from every completed data set and the
     predictions are pooled on the link scale by Rubin's rules, so their intervals carry the
     imputation uncertainty."""
-    needed = [spec["outcome"], *spec["covariates"], *spec.get("categorical", []),
-              *spec.get("fixed_effects", [])]
     links, variances = [], []
     for number, predictor in predictors.items():
         data = panel if number == 0 else with_imputation(panel, imputations, number)
-        rows = add_interactions(model_sample(data, spec), spec).dropna(subset=needed)
+        rows = estimation_rows(add_interactions(model_sample(data, spec), spec), spec)
         rows = rows[rows["iso3"].isin(states)]
         predicted = predictor.predict(rows)
         predicted = predicted[predicted["equation"] == "1"]

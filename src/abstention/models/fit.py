@@ -66,17 +66,17 @@ from abstention.models.common import (
     BINARY_ESTIMATORS,
     COV_TYPES,
     ESTIMATORS,
-    INFERENCE_COLUMNS,
     INTERCEPT,
     LATENT,
     MAXIMUM_LIKELIHOOD,
     ONE_CLUSTER,
     PREDICT_COLUMNS,
+    SEPARATED,
 )
 from abstention.models.covariance import statsmodels_fit
 from abstention.models.firth import firth_logit
 from abstention.models.links import Z95, Link, average_effects, coefficient_table, jacobian
-from abstention.models.separation import mark_separated, separation_check
+from abstention.models.separation import mark_without_inference, separation_check
 
 
 def _check_spec(data, outcome, terms, estimator, cov_type, groups, fixed_effects) -> None:
@@ -298,14 +298,6 @@ def one_cluster_terms(X: np.ndarray, names: list[str], terms: list[str],
             if len(np.unique(cluster_codes[X[:, names.index(term)] != 0])) == 1]
 
 
-def mark_one_cluster(table: pd.DataFrame, lone: list[str]) -> pd.DataFrame:
-    flags = table["term"].isin(lone).to_numpy()
-    table = table.assign(**{ONE_CLUSTER: flags})
-    if flags.any():
-        table.loc[flags, INFERENCE_COLUMNS] = np.nan
-    return table
-
-
 def _collect(records: list[warnings.WarningMessage]) -> list[str]:
     counts = Counter(f"{record.category.__name__}: {record.message}" for record in records)
     return [text if count == 1 else f"{text} (x{count})" for text, count in counts.items()]
@@ -481,12 +473,14 @@ def fit_model(
     flags = separation.pop("parameters")
     if estimator not in MAXIMUM_LIKELIHOOD:
         flags = np.zeros_like(flags)
-    coefficients = mark_separated(coefficients, flags)
+    coefficients = mark_without_inference(coefficients, SEPARATED, flags)
     affected = set(coefficients.loc[flags, "term"])
-    margins = mark_separated(margins, margins["term"].isin(affected).to_numpy())
+    margins = mark_without_inference(margins, SEPARATED,
+                                     margins["term"].isin(affected).to_numpy())
     lone = one_cluster_terms(X, names, terms, cluster_codes)
-    coefficients = mark_one_cluster(coefficients, lone)
-    margins = mark_one_cluster(margins, lone)
+    coefficients = mark_without_inference(coefficients, ONE_CLUSTER,
+                                          coefficients["term"].isin(lone).to_numpy())
+    margins = mark_without_inference(margins, ONE_CLUSTER, margins["term"].isin(lone).to_numpy())
     messages = _collect(records)
     if any("PerfectSeparation" in message for message in messages):
         separation["detected"] = True

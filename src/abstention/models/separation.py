@@ -12,7 +12,6 @@ from scipy import optimize
 from abstention.models.common import (
     BINARY_ESTIMATORS,
     INFERENCE_COLUMNS,
-    SEPARATED,
     EstimationWarning,
 )
 
@@ -149,10 +148,11 @@ def separation_check(estimator: str, X: np.ndarray, y: np.ndarray, names: list[s
     }
 
 
-def mark_separated(table: pd.DataFrame, flags: np.ndarray) -> pd.DataFrame:
-    """A parameter without a finite estimate has no standard error, test or interval: the numbers
-    the optimiser leaves there describe where it stopped, not the data."""
-    table = table.assign(**{SEPARATED: flags.astype(bool)})
+def mark_without_inference(table: pd.DataFrame, column: str, flags: np.ndarray) -> pd.DataFrame:
+    """Flag rows in `column` and blank their standard error, test and interval: a separated
+    parameter has no finite estimate, and a term identified by one cluster no clustered
+    standard error, so the numbers left there would describe nothing."""
+    table = table.assign(**{column: flags.astype(bool)})
     if flags.any():
         table.loc[flags, INFERENCE_COLUMNS] = np.nan
     return table
