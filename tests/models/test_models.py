@@ -17,7 +17,7 @@ from abstention.models.configured import (
     fit_spec,
     model_sample,
     predictions,
-    stored_predictors,
+    read_predictors,
     write_model,
 )
 from abstention.models.panel import derive_outcomes
@@ -87,8 +87,7 @@ def test_predictions_from_stored_fits_equal_the_fitted_model(panel, tmp_path, mi
                  categorical=["un_group", "a_region"])
     result = fit_configured(panel, imputations, model)
     write_model(result, tmp_path)
-    stored = stored_predictors(json.loads((tmp_path / "fit.json").read_text()),
-                               pd.read_parquet(tmp_path / "parameters.parquet"))
+    stored = read_predictors(tmp_path / "fit.json", tmp_path / "parameters.parquet")
     fitted = result.imputation_predictors or {0: result.predictor}
     assert sorted(stored) == sorted(fitted) == ([0] if missing == "complete" else [1, 2, 3])
     states = ["S001", "S010", "S055"]

@@ -1,19 +1,15 @@
-import json
-
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.models.configured import israel_cosponsorship, predictions, stored_predictors
+from abstention.models.configured import israel_cosponsorship, predictions, read_predictors
 from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "predictions") as log:
     params, given, out = snakemake.params, snakemake.input, snakemake.output
     panel, imputations = pd.read_parquet(given.panel), pd.read_parquet(given.imputations)
-    predictors = {
-        name: stored_predictors(json.loads(open(fit, encoding="utf-8").read()),
-                                pd.read_parquet(parameters))
-        for name, fit, parameters in zip(params.models, given.fits, given.parameters, strict=True)
-    }
+    predictors = {name: read_predictors(fit, parameters)
+                  for name, fit, parameters in zip(params.models, given.fits, given.parameters,
+                                                   strict=True)}
     predicted = pd.concat([predictions(panel, imputations, spec, params.states,
                                        predictors[spec["name"]])
                            for spec in params.specs])

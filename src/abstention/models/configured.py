@@ -220,6 +220,12 @@ def stored_predictors(fit: dict, parameters: pd.DataFrame) -> dict[int, Predicto
             for number, block in parameters.groupby("imputation", sort=True)}
 
 
+def read_predictors(fit_file: str | Path, parameters_file: str | Path) -> dict[int, Predictor]:
+    """`stored_predictors` from the files `write_model` wrote."""
+    fit = json.loads(Path(fit_file).read_text(encoding="utf-8"))
+    return stored_predictors(fit, pd.read_parquet(parameters_file))
+
+
 def predictions(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
                 states: list[str], predictors: dict[int, Predictor]) -> pd.DataFrame:
     """Predicted probability of the outcome for named states in the spec's sample, from the
