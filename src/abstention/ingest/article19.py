@@ -21,7 +21,8 @@ def _covered(votes: pd.DataFrame, resolutions: pd.DataFrame, windows: pd.DataFra
              ) -> pd.DataFrame:
     """General Assembly state-votes inside a window [lost_from, lost_to), with the window."""
     assembly = resolutions.loc[resolutions["body"].eq("GA"), ["res_id", "symbol", "date"]]
-    rows = votes.reset_index(names="row").merge(assembly, on="res_id")
+    listed = votes[votes["iso3"].isin(set(windows["iso3"]))]  # the few states with a window
+    rows = listed.reset_index(names="row").merge(assembly, on="res_id")
     rows = rows.merge(windows.reset_index(names="window"), on="iso3")
     inside = (rows["date"] >= rows["lost_from"]) & (
         rows["lost_to"].isna() | (rows["date"] < rows["lost_to"]))

@@ -96,15 +96,23 @@ def build_sponsorships(
 ) -> SponsorTables:
     """res_id, iso3, role (sponsor wins over additional), plus the entries skipped with reasons."""
     compiled = [(re.compile(p["pattern"], re.IGNORECASE), p["reason"]) for p in nonstate_patterns]
+    read: dict[str, tuple[str | None, list[str]]] = {}  # entries repeat: each read once
+
+    def read_entry(entry: str) -> tuple[str | None, list[str]]:
+        if entry not in read:
+            reason = next((r for pattern, r in compiled if pattern.search(entry)), None)
+            if reason is None and not entry.strip():
+                reason = "empty entry"
+            read[entry] = (reason, [] if reason else split_entry(entry, mapper))
+        return read[entry]
+
     rows, skipped = [], []
     for res_id, entry, role in entries[["res_id", "entry", "role"]].itertuples(index=False):
-        reason = next((r for pattern, r in compiled if pattern.search(entry)), None)
-        if reason is not None or not entry.strip():
-            skipped.append(
-                {"res_id": res_id, "entry": entry, "role": role, "reason": reason or "empty entry"}
-            )
+        reason, names = read_entry(entry)
+        if reason is not None:
+            skipped.append({"res_id": res_id, "entry": entry, "role": role, "reason": reason})
             continue
-        rows.extend({"res_id": res_id, "name": n, "role": role} for n in split_entry(entry, mapper))
+        rows.extend({"res_id": res_id, "name": n, "role": role} for n in names)
     frame = pd.DataFrame(rows, columns=["res_id", "name", "role"])
     try:
         mapping = mapper.to_iso3(frame["name"], source)

@@ -149,16 +149,20 @@ def complete_with_absences(
     `electorate(res_id, date)` gives the states entitled to vote. A listed state
     outside the electorate stops the run.
     """
-    parts = []
-    for res_id, group in listed.groupby("res_id", sort=True):
+    absent_res, absent_iso3 = [], []
+    for res_id, named in listed.groupby("res_id", sort=True)["iso3"]:
+        present = set(named.tolist())
         entitled = electorate(res_id, dates[res_id])
-        outsiders = sorted(set(group["iso3"]) - entitled)
+        outsiders = sorted(present - entitled)
         if outsiders:
             raise DataError(source, res_id, "only states entitled to vote in the lists", outsiders)
-        missing = sorted(entitled - set(group["iso3"]))
-        parts.append(group)
-        parts.append(pd.DataFrame({"res_id": res_id, "iso3": missing, "vote": "absent"}))
-    return pd.concat(parts, ignore_index=True)
+        missing = sorted(entitled - present)
+        absent_res.extend([res_id] * len(missing))
+        absent_iso3.extend(missing)
+    absent = pd.DataFrame({"res_id": absent_res, "iso3": absent_iso3, "vote": "absent"})
+    # Each vote's listed rows in their order, then its absences: a stable sort keeps both.
+    both = pd.concat([listed, absent], ignore_index=True)
+    return both.sort_values("res_id", kind="stable", ignore_index=True)
 
 
 def dedupe_listings(listed: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
