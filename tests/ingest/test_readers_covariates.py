@@ -224,6 +224,13 @@ def test_xlsx_missing_sheet_names_file_and_sheet(tmp_path, mapper):
         read_dots_sheet(path, "Exports, FOB", "World", mapper)
 
 
+def test_file_that_is_no_workbook_names_file_and_sheet(tmp_path, mapper):
+    path = tmp_path / "fiw.xlsx"
+    path.write_text("Country/Territory,Edition\n", encoding="utf-8")
+    with raises_naming(path, "FIW13-24", "an Excel workbook", "CalamineError"):
+        read_freedom_house(path, mapper)
+
+
 def test_polity2_2018(raw_dir, mapper):
     polity = read_polity(raw_dir / "polity5" / "p5v2018.csv", mapper, 2018, 2018).set_index("iso3")
     # p5v2018.csv column polity2: line 7572 Israel 6, 7015 India 9, 8431 Kazakhstan -6,
