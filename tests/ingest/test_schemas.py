@@ -9,7 +9,8 @@ import pytest
 from pandera.errors import SchemaErrors
 
 from abstention.errors import DataError
-from abstention.schemas import SCHEMAS, write_table
+from abstention.schemas import write_table
+from abstention.table_schemas import SCHEMAS
 
 
 def valid_tables() -> dict[str, pd.DataFrame]:

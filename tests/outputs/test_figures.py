@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import adjustText
 import numpy as np
 import pandas as pd
 import pytest
@@ -461,7 +462,7 @@ def test_alignment_labels_would_collide_where_they_were_put(crowded_es11_1, monk
 
 def test_labels_adjusttext_leaves_colliding_move_to_a_free_spot(crowded_es11_1, monkeypatch):
     """The rule behind adjustText clears every collision on its own."""
-    monkeypatch.setattr(figures, "adjust_text", lambda *args, **kwargs: None)
+    monkeypatch.setattr(adjustText, "adjust_text", lambda *args, **kwargs: None)
     labelled = [f"L{i:02d}" for i in range(12)]
     fig = figures.alignment_vs_arms(crowded_es11_1, labelled)
     assert label_collisions(fig) == []

@@ -10,7 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "abstention"
 STAGES = ("ingest", "features", "models", "outputs")
-SHARED = ("errors", "logs", "labels", "schemas", "vote_codes")
+SHARED = ("errors", "logs", "labels", "schemas", "table_schemas", "vote_codes")
 
 
 def imports_of(path: Path) -> set[str]:

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg, optimize, special, stats
+from scipy import linalg, optimize, special
 
 from abstention.models.common import EstimationWarning
 from abstention.models.covariance import firth_cluster_cov
+from abstention.models.distributions import chi2_ppf, chi2_sf
 
-_CHI2_95 = float(stats.chi2.ppf(0.95, 1))
+_CHI2_95 = float(chi2_ppf(0.95, 1))
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def firth_profile(
                 )
             return 2.0 * (state.penalized - restricted.penalized)
 
-        p_values.append(float(stats.chi2.sf(max(deviance(0.0), 0.0), 1)))
+        p_values.append(float(chi2_sf(max(deviance(0.0), 0.0), 1)))
         intervals.append(
             [_profile_limit(deviance, beta[j], std_error[j], side, name) for side in (-1, 1)]
         )

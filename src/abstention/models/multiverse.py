@@ -26,11 +26,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from abstention.errors import DataError
 from abstention.models.configured import model_sample
 from abstention.models.covariance import firth_cluster_cov
+from abstention.models.distributions import normal_ppf, normal_sf
 from abstention.models.firth import firth_newton
 from abstention.models.hypotheses import Design, build_design, state_list
 from abstention.models.panel import with_imputation
@@ -48,7 +49,7 @@ WITHOUT_GROUP = "without_group"
 WITHOUT_FORMER_USSR = "without_former_ussr"
 COMPLETE = "complete"
 NO_ALIGNMENT = "none"
-_Z95 = stats.norm.ppf(0.975)
+_Z95 = normal_ppf(0.975)
 
 
 def enumerate_specifications(settings: dict, texts: list[str], sponsor_texts: list[str],
@@ -254,7 +255,7 @@ def run_specification(spec: dict, data: list[DataSet], settings: dict) -> dict:
     if len(fits) == 1:
         se = np.sqrt(variances[0])
         low, high = estimates[0] - _Z95 * se, estimates[0] + _Z95 * se
-        p = 2 * stats.norm.sf(abs(estimates[0]) / se)
+        p = 2 * normal_sf(abs(estimates[0]) / se)
     else:
         pooled = rubin_pool(estimates[:, None], variances[:, None]).iloc[0]
         low, high, p = pooled["ci_low"], pooled["ci_high"], pooled["p"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from abstention.errors import DataError
+from abstention.models.distributions import t_ppf, t_sf
 
 POOLED_COLUMNS = ["estimate", "std_error", "df", "ci_low", "ci_high", "p", "fmi",
                   "within", "between"]
@@ -52,9 +52,9 @@ def rubin_pool(estimates, variances, complete_df: float | None = None) -> pd.Dat
             df = np.where(between > 0, rubin_df * observed_df / (rubin_df + observed_df),
                           complete_df)
     std_error = np.sqrt(total)
-    critical = stats.t.ppf(0.975, df)
+    critical = t_ppf(0.975, df)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = 2 * stats.t.sf(np.abs(estimate / std_error), df)
+        p = 2 * t_sf(np.abs(estimate / std_error), df)
     pooled = pd.DataFrame({
         "estimate": estimate, "std_error": std_error, "df": df,
         "ci_low": estimate - critical * std_error, "ci_high": estimate + critical * std_error,

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from abstention.errors import DataError
+from abstention.models.distributions import t_ppf
 
 
 def partial_r2(t_value, df):
@@ -31,7 +31,7 @@ def robustness_value(t_value, df, q: float = 1.0, alpha: float | None = None):
     not significant; the extreme-scenario value where the constraint on the treatment side
     does not bind, as in sensemakr."""
     f_q = q * np.abs(np.asarray(t_value, dtype=float)) / np.sqrt(df)
-    f_crit = 0.0 if alpha is None else stats.t.ppf(1 - alpha / 2, df - 1) / np.sqrt(df - 1)
+    f_crit = 0.0 if alpha is None else t_ppf(1 - alpha / 2, df - 1) / np.sqrt(df - 1)
     f_diff = f_q - f_crit
     binding = 0.5 * (np.sqrt(f_diff**4 + 4 * f_diff**2) - f_diff**2)
     extreme = (f_q**2 - f_crit**2) / (1 + f_q**2)
@@ -67,7 +67,7 @@ def adjusted_estimate(estimate: float, se: float, df: int, r2dz_x, r2yz_dx,
     bias = se * np.sqrt(df * r2yz_dx * r2dz_x / (1 - r2dz_x))
     value = np.sign(estimate) * (abs(estimate) - bias)
     std_error = se * np.sqrt((1 - r2yz_dx) / (1 - r2dz_x) * df / (df - 1))
-    half_width = stats.t.ppf(1 - alpha / 2, df) * std_error
+    half_width = t_ppf(1 - alpha / 2, df) * std_error
     with np.errstate(divide="ignore"):
         t_value = value / std_error
     return {"estimate": value, "std_error": std_error, "t": t_value,

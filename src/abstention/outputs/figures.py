@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
-from adjustText import adjust_text
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.collections import PatchCollection
@@ -133,6 +132,9 @@ def _place_point_labels(ax: Axes, names: list[Text], points: np.ndarray) -> None
     the same figure on every run."""
     if not names:
         return
+    # Imported here: adjustText brings scipy.spatial (0.2 s), which no other figure needs.
+    from adjustText import adjust_text
+
     ax.set(xlim=ax.get_xlim(), ylim=ax.get_ylim())  # fixed, so leader lines cannot rescale
     own_points = np.array([name.get_position() for name in names], dtype=float)
     adjust_text(names, x=points[:, 0], y=points[:, 1], ax=ax, iter_lim=LABEL_ITERATIONS,
