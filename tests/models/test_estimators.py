@@ -9,10 +9,12 @@ import pytest
 import statsmodels.api as sm
 from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
+from statsmodels.tools.numdiff import approx_fprime, approx_hess
 
 from abstention.errors import DataError
 from abstention.models.common import ONE_CLUSTER, PREDICT_COLUMNS, SEPARATED, TABLE_COLUMNS
-from abstention.models.fit import fit_model
+from abstention.models.fit import _ordered_logit, fit_model
+from abstention.models.links import Link, average_effects, jacobian
 from abstention.models.points import logit_point
 
 RESOLUTIONS = [f"A/RES/ES-11/{i}" for i in range(1, 9)]
@@ -375,6 +377,38 @@ def test_ordered_logit_recovers_truth():
     assert result.fit["converged"]
     assert set(result.coefficients["equation"]) == {"latent"}
     assert result.margins["equation"].unique().tolist() == levels
+
+
+def test_ordered_logit_analytic_derivatives_equal_numerical_ones_of_statsmodels_likelihood():
+    rng = np.random.default_rng(62)
+    X = np.column_stack([rng.normal(size=600), rng.uniform(size=600) < 0.4])
+    stance = np.digitize(X @ [0.8, -0.5] + rng.logistic(size=600), [-1.0, 0.5, 2.0])
+    model = _ordered_logit(stance, X.astype(float))
+    params = np.array([0.7, -0.4, -0.9, 0.3, 0.4])  # slopes, first cut, log increments
+    np.testing.assert_allclose(model.score_obs(params),
+                               approx_fprime(params, model.loglikeobs, centered=True),
+                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(model.score(params),
+                               approx_fprime(params, model.loglike, centered=True), rtol=1e-6)
+    np.testing.assert_allclose(model.hessian(params), approx_hess(params, model.loglike),
+                               rtol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["logistic", "identity"])
+def test_exact_margin_jacobian_equals_central_differences(kind):
+    rng = np.random.default_rng(63)
+    X = np.column_stack([np.ones(400), rng.normal(size=400), rng.uniform(size=400) < 0.5,
+                         rng.normal(size=400)]).astype(float)
+    params, cov = np.array([0.3, -0.8, 1.1, 0.4]), np.diag([0.04, 0.02, 0.05, 0.01])
+    link, terms, columns = Link(kind, 4, ("1",)), ["x", "dummy", "z"], [1, 2, 3]
+    margins = average_effects(link, params, cov, X, terms, columns)
+
+    def estimates(theta):
+        return average_effects(link, theta, cov, X, terms, columns)["estimate"].to_numpy()
+
+    jac = jacobian(estimates, params)
+    np.testing.assert_allclose(margins["std_error"], np.sqrt(np.diag(jac @ cov @ jac.T)),
+                               rtol=1e-8)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from abstention.errors import DataError
+from abstention.models.distributions import normal_ppf
 from abstention.models.fit import ModelResult, Predictor, fit_model
 from abstention.models.panel import with_imputation
 from abstention.models.pooling import rubin_pool
@@ -44,23 +45,24 @@ def model_sample(panel: pd.DataFrame, spec: dict) -> pd.DataFrame:
     missing = [s for s in wanted if s not in symbols]
     if missing:
         raise DataError(where, "resolutions", "votes in the analysis panel", missing)
-    rows = panel[panel["symbol"].isin(wanted)]
-    rows = rows[~rows["iso3"].isin(spec.get("exclude_states", []))]
+    # One mask, one copy of the rows: a spec is sampled once per completed data set.
+    keep = panel["symbol"].isin(wanted) & ~panel["iso3"].isin(spec.get("exclude_states", []))
     groups = spec.get("exclude_groups", [])
     unknown_groups = sorted(set(groups) - set(panel["un_group"].dropna().unique()))
     if unknown_groups:
         raise DataError(where, "exclude_groups", "UN regional groups in the panel", unknown_groups)
-    rows = rows[~rows["un_group"].isin(groups)]
+    keep &= ~panel["un_group"].isin(groups)
     for column, value in spec.get("exclude_where", {}).items():
-        if column not in rows.columns:
+        if column not in panel.columns:
             raise DataError(where, "exclude_where", "columns of the analysis panel", column)
-        rows = rows[rows[column] != value]
+        keep &= panel[column] != value
     also_lost = spec.get("article19_also", [])
     if also_lost:
-        rows = rows[~(rows["article19"].isin(also_lost) & rows["vote"].eq("absent"))]
-    rows = rows[rows["vote"] != NO_RIGHT_TO_VOTE]
+        keep &= ~(panel["article19"].isin(also_lost) & panel["vote"].eq("absent"))
+    keep &= panel["vote"] != NO_RIGHT_TO_VOTE
     if "only_votes" in spec:
-        rows = rows[rows["vote"].isin(spec["only_votes"])]
+        keep &= panel["vote"].isin(spec["only_votes"])
+    rows = panel[keep]
     complete = rows.dropna(subset=[spec["outcome"]])
     if complete.empty:
         raise DataError(where, "sample", "at least one row with the outcome", "0 rows")
@@ -245,7 +247,7 @@ def predictions(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
     if len(links) > 1:
         pooled = rubin_pool(np.vstack(links), np.vstack(variances))
     else:
-        half = stats.norm.ppf(0.975) * np.sqrt(variances[0])
+        half = normal_ppf(0.975) * np.sqrt(variances[0])
         pooled = pd.DataFrame({"estimate": links[0], "ci_low": links[0] - half,
                                "ci_high": links[0] + half})
     back = (lambda v: v) if spec["estimator"] == "lpm" else special.expit
@@ -263,7 +265,7 @@ def _link_scale(predicted: pd.DataFrame, estimator: str) -> tuple[np.ndarray, np
     """The prediction and its delta-method standard error on the scale the interval was built."""
     to_link = (lambda v: v) if estimator == "lpm" else special.logit
     link = to_link(predicted["prob"].to_numpy())
-    return link, (to_link(predicted["ci_high"].to_numpy()) - link) / stats.norm.ppf(0.975)
+    return link, (to_link(predicted["ci_high"].to_numpy()) - link) / normal_ppf(0.975)
 
 
 def israel_cosponsorship(panel: pd.DataFrame, imputations: pd.DataFrame, all_members: dict,

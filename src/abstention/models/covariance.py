@@ -21,8 +21,8 @@ def statsmodels_fit(model, cov_type: str, groups: np.ndarray | None, **options):
     try:
         cov = np.asarray(result.cov_params(), dtype=float)
     except ValueError:
-        # statsmodels keeps no covariance when the information cannot be inverted, as when a
-        # separated ordered logit stops with probabilities saturated at 0 or 1.
+        # statsmodels keeps no covariance when the information cannot be inverted (a fit that
+        # stops with probabilities saturated at 0 or 1 in every row of some category).
         warnings.warn(
             "no covariance: the information matrix is singular at the estimate",
             EstimationWarning,

@@ -56,6 +56,7 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -199,27 +200,66 @@ def _check_rank(design: pd.DataFrame, intercept: bool) -> None:
         )
 
 
-def _statsmodels():
-    """statsmodels' api and OrderedModel, imported when a model needs them: Firth fits and the
-    point estimates for resampling never do, and the jobs that only run those skip the import."""
-    import statsmodels.api as sm
+def _statsmodels() -> SimpleNamespace:
+    """The statsmodels models used, imported when a model needs them: Firth fits and the point
+    estimates for resampling never do, and the jobs that only run those skip the import. Each
+    from its own module: `statsmodels.api` loads every model family (0.6 s against 0.35 s)."""
+    from statsmodels.discrete.discrete_model import Logit, MNLogit
     from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.regression.linear_model import OLS
 
-    return sm, OrderedModel
+    return SimpleNamespace(Logit=Logit, MNLogit=MNLogit, OLS=OLS, OrderedModel=OrderedModel)
 
 
 def _ordered_logit(y: np.ndarray, X: np.ndarray):
-    """statsmodels' ordered logit with its logistic cdf evaluated by `special.expit`, which is
-    what `scipy.stats.logistic.cdf` computes, to the bit, once its argument checks are done;
-    those checks took most of the optimiser's time, as every numerical gradient evaluates the
-    cdf twice per parameter."""
-    _, OrderedModel = _statsmodels()
+    """statsmodels' ordered logit with its logistic cdf evaluated by `special.expit` (what
+    `scipy.stats.logistic.cdf` computes, to the bit, once its argument checks are done) and
+    analytic scores: statsmodels differentiates the likelihood numerically, two likelihood
+    evaluations per parameter for every gradient of the optimiser and of the cluster sandwich."""
+    OrderedModel = _statsmodels().OrderedModel
 
     class ExpitOrderedModel(OrderedModel):
         def cdf(self, x):
             return special.expit(x)
 
+        def score_obs(self, params, **_):
+            """Each row's derivative of log(P(y) + 1e-20), statsmodels' log-likelihood, in
+            statsmodels' parameters: the slopes, then the first threshold and the logs of the
+            increments to the others."""
+            low, upp = self._bounds(params)
+            scaled = 1.0 / (self.prob(low, upp) + 1e-20)
+            dens_low, dens_upp = _logistic_density(low), _logistic_density(upp)
+            cuts = self.k_levels - 1
+            steps = np.r_[1.0, np.exp(np.asarray(params)[-cuts + 1:])] if cuts > 1 else np.ones(1)
+            # Derivative of each threshold (minus infinity, the cuts, infinity) in the thresholds'
+            # parameters: the first cut moves them all, an increment the cuts above it.
+            moves = np.zeros((cuts + 2, cuts))
+            for cut in range(1, cuts + 1):
+                moves[cut, :cut] = steps[:cut]
+            slopes = ((dens_low - dens_upp) * scaled)[:, None] * self.exog
+            thresholds = (dens_upp[:, None] * moves[self.endog + 1]
+                          - dens_low[:, None] * moves[self.endog]) * scaled[:, None]
+            return np.column_stack([slopes, thresholds])
+
+        def score(self, params):
+            return self.score_obs(params).sum(axis=0)
+
+        def hessian(self, params):
+            """Central differences of the analytic score, symmetrised: 2 score evaluations per
+            parameter where statsmodels' second differences of the likelihood take about
+            twice the square of the parameter count."""
+            from statsmodels.tools.numdiff import approx_fprime
+
+            second = approx_fprime(np.asarray(params, dtype=float), self.score, centered=True)
+            return (second + second.T) / 2.0
+
     return ExpitOrderedModel(y, X, distr="logit")
+
+
+def _logistic_density(x: np.ndarray) -> np.ndarray:
+    """Zero at the infinite outer thresholds."""
+    p = special.expit(x)
+    return p * (1.0 - p)
 
 
 def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> dict:
@@ -235,7 +275,7 @@ def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> 
             aic=-2.0 * out["log_likelihood"] + 2.0 * len(names),
         )
         return out
-    sm, _ = _statsmodels()
+    sm = _statsmodels()
     if estimator == "lpm":
         result, cov = statsmodels_fit(sm.OLS(y.astype(float), X), cov_type, groups)
         link = Link("identity", X.shape[1], ("1",))

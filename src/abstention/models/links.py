@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from abstention.errors import DataError
 from abstention.models.common import TABLE_COLUMNS
+from abstention.models.distributions import normal_ppf, normal_sf
 
-Z95 = float(stats.norm.ppf(0.975))
+Z95 = float(normal_ppf(0.975))
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def coefficient_table(equation, term, estimate, cov, p=None, ci=None) -> pd.Data
             "estimate": estimate,
             "std_error": std_error,
             "z": z,
-            "p": 2.0 * stats.norm.sf(np.abs(z)) if p is None else p,
+            "p": 2.0 * normal_sf(np.abs(z)) if p is None else p,
             "ci_low": estimate - Z95 * std_error if ci is None else ci[:, 0],
             "ci_high": estimate + Z95 * std_error if ci is None else ci[:, 1],
         }
@@ -149,9 +150,46 @@ def average_effects(
     n_cat = len(link.labels)
     order = [t * n_cat + k for k in range(n_cat) for t in range(len(columns))]
     estimate = effects(params)[order]
-    jac = jacobian(effects, params)[order] if columns else np.zeros((0, len(params)))
+    if not columns:
+        jac = np.zeros((0, len(params)))
+    elif link.kind in _SINGLE_INDEX:
+        jac = _single_index_jacobian(_SINGLE_INDEX[link.kind], params, X, columns, switched)
+    else:
+        jac = jacobian(effects, params)[order]
     equation = [label for label in link.labels for _ in columns]
     return coefficient_table(equation, terms * n_cat, estimate, jac @ cov @ jac.T)
+
+
+def _logistic_derivatives(eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    prob = special.expit(eta)
+    density = prob * (1.0 - prob)
+    return density, density * (1.0 - 2.0 * prob)
+
+
+def _identity_derivatives(eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return np.ones_like(eta), np.zeros_like(eta)
+
+
+# The first and second derivatives of each one-equation link's mean in its linear index.
+_SINGLE_INDEX = {"logistic": _logistic_derivatives, "identity": _identity_derivatives}
+
+
+def _single_index_jacobian(derivatives, params, X, columns, switched) -> np.ndarray:
+    """The exact Jacobian of `average_effects` for a one-equation link, where the numerical
+    one costs two evaluations of every effect per parameter: a switched dummy's effect is
+    mean g(X1 b) - mean g(X0 b); any other column's, b_j mean g'(X b)."""
+    rows = []
+    for j in columns:
+        if j in switched:
+            at_one, at_zero = switched[j]
+            rows.append(derivatives(at_one @ params)[0] @ at_one / len(X)
+                        - derivatives(at_zero @ params)[0] @ at_zero / len(X))
+        else:
+            first, second = derivatives(X @ params)
+            row = params[j] * (second @ X) / len(X)
+            row[j] += first.mean()
+            rows.append(row)
+    return np.vstack(rows)
 
 
 _POINT_LINKS = {"logit": "logistic", "identity": "identity"}
