@@ -267,6 +267,8 @@ rule predictions:
         "results/logs/predictions.log",
     benchmark:
         "results/benchmarks/rules/predictions.tsv"
+    # Ahead of the other jobs the models free: a figure and a table wait for it in turn.
+    priority: 1
     conda:
         "../envs/analysis.yaml"
     threads: 1

@@ -1,3 +1,14 @@
+# The raw sources the UN tables read: their checks, then the UN tables, go first, since every
+# later job waits for them; the other checks run beside the UN tables.
+UN_SOURCES = (
+    "un_ga_resolutions",
+    "un_sc_resolutions",
+    "unga_2025_extract",
+    "voeten_unvotes",
+    "countrycode",
+)
+
+
 rule raw_checksums:
     input:
         files=lambda w: [f"data/raw/{name}" for name in RAW_SUMS[w.source]],
@@ -10,6 +21,7 @@ rule raw_checksums:
         "results/benchmarks/rules/raw_checksums_{source}.tsv"
     wildcard_constraints:
         source="|".join(RAW_SUMS),
+    priority: lambda w: 2 if w.source in UN_SOURCES else 0
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -23,13 +35,7 @@ rule raw_checksums:
 
 rule un_tables:
     input:
-        checked=raw_checks(
-            "un_ga_resolutions",
-            "un_sc_resolutions",
-            "unga_2025_extract",
-            "voeten_unvotes",
-            "countrycode",
-        ),
+        checked=raw_checks(*UN_SOURCES),
         ga=sorted(Path("data/raw/un_ga_resolutions").glob("*.json")),
         sc=sorted(Path("data/raw/un_sc_resolutions").glob("*.json")),
         votes_2025="data/raw/unga_2025_extract/un_votes_2025_processed.csv",
@@ -60,6 +66,7 @@ rule un_tables:
         "results/logs/un_tables.log",
     benchmark:
         "results/benchmarks/rules/un_tables.tsv"
+    priority: 2
     conda:
         "../envs/analysis.yaml"
     threads: 1
