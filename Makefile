@@ -32,9 +32,13 @@ test: setup tex
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The SLURM executor goes into its own folder, which only the SLURM test puts on the path
+# (workflow/envs/slurm-plugin.txt says why).
+$(STAMP): pyproject.toml workflow/envs/slurm-plugin.txt
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --upgrade \
+		--target $(VENV)/slurm-plugin -r workflow/envs/slurm-plugin.txt
 	touch $(STAMP)
 
 tex:

@@ -32,7 +32,7 @@ def hand_dir(repo_root: Path) -> Path:
 def schema_defaults(repo_root: Path):
     """`schema_defaults(section)`: the default of every key of a config section that has one,
     as the workflow's validation fills them; a fresh copy on each call."""
-    schema = repo_root / "workflow" / "schemas" / "config.schema.yaml"
+    schema = repo_root / "workflow" / "schemas" / "config.schema.json"
 
     def defaults(section: str) -> dict:
         properties = yaml.safe_load(schema.read_text())["properties"][section]["properties"]

@@ -359,7 +359,7 @@ def test_pre_alignment_must_start_before_the_arms_window(countries, raw_dir, par
 
 def test_schema_features_are_the_parameters_and_reject_bad_values(params):
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    schema = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    schema = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.json").read_text())
     assert sorted(schema["properties"]["features"]["properties"]) == sorted(PARAM_NAMES)
     assert sorted(params) == sorted(PARAM_NAMES)
     for key, bad in [

@@ -142,7 +142,7 @@ def test_cast_vote_against_a_confirmed_exact_or_open_window_stops(lost_to, preci
 @pytest.mark.parametrize("section", [{"certainty": ["sure"]}, {"certainty": ["likely"], "x": 1}])
 def test_config_schema_rejects_a_bad_article19_section(section):
     root = Path(__file__).resolve().parents[2]
-    schema = yaml.safe_load((root / "workflow/schemas/config.schema.yaml").read_text())
+    schema = yaml.safe_load((root / "workflow/schemas/config.schema.json").read_text())
     config = yaml.safe_load((root / "config/config.yaml").read_text())
     assert config["article19"]["certainty"] == ["confirmed", "likely"]
     jsonschema.validate(config, schema)

@@ -184,7 +184,7 @@ def test_outputs_and_validation_exist_for_every_model(workflow_results):
 
 
 def test_config_schema_accepts_the_config_and_rejects_unquoted_yes():
-    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.json").read_text())
     jsonschema.validate(CONFIG, schema)
     broken = yaml.safe_load((ROOT / "config/config.yaml").read_text())
     broken["models"]["h2_cosponsor"]["only_votes"] = yaml.safe_load("[yes]")

@@ -216,10 +216,10 @@ def test_an_unknown_variable_stops_the_chunk_naming_the_key():
     ("randomisation", "permutations", 50), ("multiverse", "estimators", ["probit"])])
 def test_schema_rejects_bad_sizes_naming_the_key(section, key, value):
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    validate(copy.deepcopy(config), str(ROOT / "workflow" / "schemas" / "config.schema.yaml"))
+    validate(copy.deepcopy(config), str(ROOT / "workflow" / "schemas" / "config.schema.json"))
     config[section][key] = value
     with pytest.raises(WorkflowError, match=key):
-        validate(config, str(ROOT / "workflow" / "schemas" / "config.schema.yaml"))
+        validate(config, str(ROOT / "workflow" / "schemas" / "config.schema.json"))
 
 
 def test_summary_takes_the_median_over_the_hypotheses_tie_only():

@@ -12,7 +12,7 @@ import yaml
 from snakemake.utils import validate
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.json"
 TYPES = ("type", "enum", "$ref")
 
 

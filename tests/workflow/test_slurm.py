@@ -25,6 +25,8 @@ TARGETS = [
     "results/models/validation.csv",
 ]
 PROFILE = "workflow/profiles/slurm"
+# Where `make setup` installs workflow/envs/slurm-plugin.txt, beside the environment.
+SLURM_PLUGIN = Path(sys.prefix) / "slurm-plugin"
 ROOT = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT = 1800
 TOLERANCE = 1e-12
@@ -57,7 +59,12 @@ def copy_repository(destination: Path) -> Path:
 
 
 def snakemake(project: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
-    environment = {**env, "PYTHONPATH": str(project / "src"), "OPENBLAS_NUM_THREADS": "1"}
+    """Snakemake with the SLURM executor on the path (the jobs inherit it through sbatch)."""
+    if not (SLURM_PLUGIN / "snakemake_executor_plugin_slurm").is_dir():
+        pytest.fail(f"the SLURM executor plugin is not in {SLURM_PLUGIN}: run `make setup`",
+                    pytrace=False)
+    path = os.pathsep.join([str(project / "src"), str(SLURM_PLUGIN)])
+    environment = {**env, "PYTHONPATH": path, "OPENBLAS_NUM_THREADS": "1"}
     return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=project,
                           env=environment, capture_output=True, text=True, timeout=RUN_TIMEOUT)
 

@@ -68,7 +68,7 @@ from abstention.vote_codes import CAST, UN_GROUP_NAMES
 
 RUSSIA, USA = "RUS", "USA"
 
-# The keys of config features; their defaults are in workflow/schemas/config.schema.yaml.
+# The keys of config features; their defaults are in workflow/schemas/config.schema.json.
 PARAM_NAMES = (
     "reference_year",
     "arms_window",
