@@ -94,6 +94,17 @@ def test_targets_flag_slow_noop_and_jobs_over_a_gigabyte():
     assert not result["job_memory_mb"]["met"]
 
 
+def test_timing_targets_are_checked_when_measured_and_left_out_when_not():
+    base = {"noop": {"seconds": 1.0}, "bare_noop": {"seconds": 0.6}}
+    assert "cold_without_stage_seconds" not in checks(base, [])
+    measures = {**base, "cold_without_stage": {"seconds": 31.0},
+                "stage_cores_1": {"seconds": 66.0}, "stage_cores_2": {"seconds": 40.0}}
+    result = checks(measures, [])
+    assert result["cold_without_stage_seconds"] == {"limit": 30.0, "value": 31.0, "met": False}
+    assert result["stage_seconds_at_2_cores"]["met"]
+    assert result["stage_speedup_1_to_2_cores"] == {"limit": 1.7, "value": 1.65, "met": False}
+
+
 def test_markdown_report_shows_measures_floor_and_jobs():
     measures = {"cold": {"label": "cold run", "runs": [60.0, 62.0, 61.0], "seconds": 61.0},
                 "noop": {"label": "no-op", "runs": [1.0], "seconds": 1.0},
