@@ -21,7 +21,7 @@ from abstention.models.configured import (
     write_model,
 )
 from abstention.models.panel import derive_outcomes
-from abstention.models.specs import resolve_spec
+from abstention.models.specs import model_chunks, resolve_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())
@@ -220,3 +220,27 @@ def test_hypotheses_and_coverage_on_real_data(workflow_results):
     assert main["states"] >= 185 and main["missing"] == "imputed"
     israel = pd.read_csv(workflow_results / "models/israel_cosponsorship.csv")
     assert len(israel) >= 15 and israel["prob"].between(0, 1).all()
+
+
+def test_model_chunks_deal_imputed_models_first_and_leave_no_job_empty():
+    specs = {"a": {"missing": "complete"}, "b": {"missing": "imputed"},
+             "c": {"missing": "imputed"}, "d": {"missing": "complete"}}
+    assert model_chunks(specs, 2) == [["b", "a"], ["c", "d"]]
+    assert model_chunks(specs, 3) == [["b", "d"], ["c"], ["a"]]
+    assert model_chunks({"a": {"missing": "complete"}}, 2) == [["a"]]
+
+
+def test_pooling_keeps_the_estimate_of_a_term_without_inference():
+    """A one-state dummy has no clustered standard error in any completed data set; the pooled
+    table still quotes its estimate (the mean, Rubin's point estimate), not a blank."""
+    from abstention.models.configured import _pool
+
+    def table(estimate, dummy):
+        return pd.DataFrame({"equation": ["1", "1"], "term": ["x", "dummy"],
+                             "estimate": [estimate, dummy], "std_error": [0.1, np.nan],
+                             "separated": [False, False], "one_cluster": [False, True]})
+
+    pooled = _pool([table(0.2, 0.4), table(0.4, 0.6)]).set_index("term")
+    assert pooled.loc["dummy", "estimate"] == pytest.approx(0.5)
+    assert pooled.loc["dummy", ["std_error", "p", "ci_low", "ci_high"]].isna().all()
+    assert pooled.loc["x", "estimate"] == pytest.approx(0.3)

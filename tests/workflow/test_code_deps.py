@@ -13,16 +13,18 @@ def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def package(src: Path, modules: dict[str, str]) -> None:
+    """A synthetic `abstention` package under `src`: module path -> source."""
+    for name, text in {"__init__.py": "", **modules}.items():
+        write(src / "abstention" / name, text)
+
+
 def test_closure_of_a_synthetic_package(tmp_path):
     src = tmp_path / "src"
-    write(src / "abstention/__init__.py", "")
-    write(src / "abstention/a.py", "import numpy\nfrom abstention import b\n")
-    write(src / "abstention/b.py", "from .sub.c import thing\n")
-    write(src / "abstention/sub/__init__.py", "")
-    write(src / "abstention/sub/c.py", "def thing():\n    from ..d import other\n")
-    write(src / "abstention/d.py", "import abstention.e\n")
-    write(src / "abstention/e.py", "")
-    write(src / "abstention/unused.py", "")
+    package(src, {"a.py": "import numpy\nfrom abstention import b\n",
+                  "b.py": "from .sub.c import thing\n", "sub/__init__.py": "",
+                  "sub/c.py": "def thing():\n    from ..d import other\n",
+                  "d.py": "import abstention.e\n", "e.py": "", "unused.py": ""})
     script = tmp_path / "scripts/run.py"
     write(script, "import json\nfrom abstention.a import name\n")
 
@@ -53,10 +55,7 @@ def test_closure_of_the_features_script(repo_root, monkeypatch):
 
 def test_cached_closure_follows_edits(tmp_path):
     src = tmp_path / "src"
-    write(src / "abstention/__init__.py", "")
-    write(src / "abstention/a.py", "from abstention import b\n")
-    write(src / "abstention/b.py", "")
-    write(src / "abstention/c.py", "")
+    package(src, {"a.py": "from abstention import b\n", "b.py": "", "c.py": ""})
     script = tmp_path / "run.py"
     write(script, "from abstention import a\n")
     cache = tmp_path / ".snakemake/imports.json"

@@ -54,12 +54,10 @@ MODELS = sorted(config["models"])
 
 
 def model_chunks():
-    """The models of each fitting job: those fitted on every imputed data set (many times the
-    cost of a complete-case fit) dealt out first, then the rest, round robin."""
-    imputed = [m for m in MODELS if model_spec(m)["missing"] == "imputed"]
-    order = imputed + [m for m in MODELS if m not in imputed]
-    count = config["model_chunks"]
-    return [order[k::count] for k in range(count) if order[k::count]]
+    """The models of each fitting job (abstention.models.specs.model_chunks)."""
+    from abstention.models.specs import model_chunks as deal
+
+    return deal({name: model_spec(name) for name in MODELS}, config["model_chunks"])
 
 
 # The models whose stored fits the predictions rule reads.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 
@@ -96,15 +97,12 @@ def build_sponsorships(
 ) -> SponsorTables:
     """res_id, iso3, role (sponsor wins over additional), plus the entries skipped with reasons."""
     compiled = [(re.compile(p["pattern"], re.IGNORECASE), p["reason"]) for p in nonstate_patterns]
-    read: dict[str, tuple[str | None, list[str]]] = {}  # entries repeat: each read once
-
+    @cache  # entries repeat: each is read once
     def read_entry(entry: str) -> tuple[str | None, list[str]]:
-        if entry not in read:
-            reason = next((r for pattern, r in compiled if pattern.search(entry)), None)
-            if reason is None and not entry.strip():
-                reason = "empty entry"
-            read[entry] = (reason, [] if reason else split_entry(entry, mapper))
-        return read[entry]
+        reason = next((r for pattern, r in compiled if pattern.search(entry)), None)
+        if reason is None and not entry.strip():
+            reason = "empty entry"
+        return reason, [] if reason else split_entry(entry, mapper)
 
     rows, skipped = [], []
     for res_id, entry, role in entries[["res_id", "entry", "role"]].itertuples(index=False):

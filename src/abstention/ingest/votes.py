@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 
@@ -85,14 +86,11 @@ def members_at(countries: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
 def electorate_by_date(countries: pd.DataFrame):
     """`electorate(res_id, date)` for `complete_with_absences`: the members on the date, each
     date worked out once (many votes share a day). The sets are shared: read, never changed."""
-    known: dict[pd.Timestamp, set[str]] = {}
+    @cache
+    def members(date: pd.Timestamp) -> set[str]:
+        return set(members_at(countries, date)["iso3"])
 
-    def electorate(_res_id, date: pd.Timestamp) -> set[str]:
-        if date not in known:
-            known[date] = set(members_at(countries, date)["iso3"])
-        return known[date]
-
-    return electorate
+    return lambda _res_id, date: members(date)
 
 
 def regional_groups(
@@ -407,10 +405,11 @@ def votes_2025_tables(
     member on the date, the run stops naming the row.
     """
     taken = records.resolutions[~records.resolutions["symbol"].isin(present)]
+    electorate = electorate_by_date(countries)
     parts = []
     for row in taken.itertuples(index=False):
         listed = records.listed_votes[records.listed_votes["symbol"] == row.symbol]
-        entitled = set(members_at(countries, row.date)["iso3"])
+        entitled = electorate(row.symbol, row.date)
         outsiders = sorted(set(listed["iso3"]) - entitled)
         if outsiders:
             raise DataError(source, row.symbol, f"columns only for members on {row.date.date()}",

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import special
 
 from abstention.errors import DataError
+from abstention.models.common import INFERENCE_COLUMNS, ONE_CLUSTER, SEPARATED
 from abstention.models.distributions import normal_ppf
 from abstention.models.fit import ModelResult, Predictor, fit_model
 from abstention.models.panel import with_imputation
@@ -114,22 +115,24 @@ def fit_spec(panel: pd.DataFrame, spec: dict, *, profile: bool = True) -> ModelR
 
 
 def _pool(tables: list[pd.DataFrame]) -> pd.DataFrame:
-    """Rubin's rules, row by row; a term separated in any completed data set has no inference."""
+    """Rubin's rules, row by row; a term separated, or identified by one cluster, in any
+    completed data set has no inference, but keeps its estimate, the mean over the completed
+    data sets (Rubin's point estimate), as a complete-case fit keeps its own."""
     first = tables[0]
     estimates = np.column_stack([t["estimate"].to_numpy() for t in tables]).T
     variances = np.column_stack([t["std_error"].to_numpy() ** 2 for t in tables]).T
     pooled = rubin_pool(estimates, variances)
     out = first[["equation", "term"]].copy()
-    out["estimate"] = pooled["estimate"].to_numpy()
+    out["estimate"] = estimates.mean(axis=0)
     out["std_error"] = pooled["std_error"].to_numpy()
     out["z"] = out["estimate"] / out["std_error"]
     for column in ("p", "ci_low", "ci_high"):
         out[column] = pooled[column].to_numpy()
     out["fmi"] = pooled["fmi"].to_numpy()
-    separated = np.column_stack([t["separated"].to_numpy(bool) for t in tables]).any(axis=1)
-    lone = np.column_stack([t["one_cluster"].to_numpy(bool) for t in tables]).any(axis=1)
-    out["separated"], out["one_cluster"] = separated, lone
-    out.loc[separated | lone, ["std_error", "z", "p", "ci_low", "ci_high", "fmi"]] = np.nan
+    flags = {column: np.column_stack([t[column].to_numpy(bool) for t in tables]).any(axis=1)
+             for column in (SEPARATED, ONE_CLUSTER)}
+    out = out.assign(**flags)
+    out.loc[flags[SEPARATED] | flags[ONE_CLUSTER], [*INFERENCE_COLUMNS, "fmi"]] = np.nan
     return out.reset_index(drop=True)
 
 

@@ -74,6 +74,14 @@ def chunk_range(chunk: int | str, replicates: int, chunks: int) -> list[int]:
     return [min(replicates, first), min(replicates, first + size)]
 
 
+def model_chunks(specs: dict[str, dict], count: int) -> list[list[str]]:
+    """The models of each fitting job: those fitted on every imputed data set (many times the
+    cost of a complete-case fit) dealt out first, then the rest, round robin; no empty job."""
+    imputed = [name for name, spec in specs.items() if spec["missing"] == "imputed"]
+    order = imputed + [name for name in specs if name not in imputed]
+    return [order[k::count] for k in range(count) if order[k::count]]
+
+
 def check_multiverse(settings: dict, known: set[str]) -> None:
     """Variables the config names nowhere else and unknown estimators stop the workflow at
     start-up; the chunk job checks the variables again against the panel's columns."""

@@ -16,6 +16,7 @@ from abstention.outputs.latex import (
     escape,
     fit_to_width,
     number,
+    one_cluster_note,
     p_cell,
 )
 
@@ -120,8 +121,8 @@ def effects_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], terms
             "interval and p-value; imputed models pooled over the imputations by Rubin's rules. "
             "Covariance: " + escape("; ".join(covariance_notes(list(fits.values())))) + ". "
             "\\emph{separated}: the maximum-likelihood estimate does not exist, no interval or "
-            "test is shown; see the Firth row. A measure non-zero for one state only has no "
-            "standard error clustered by state, so no interval or test.")
+            "test is shown; see the Firth row." + "".join(
+                " " + sentence for sentence in one_cluster_note(list(fits.values()))))
     header = ["Model", "Tie measure", "AME", "95\\% interval", "p", "N", "States", "Covariance",
               "Missing data"]
     return _table(caption, label, header, rows, note, "llrrrrrll")

@@ -25,7 +25,7 @@ from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import Bbox
 
 from abstention.errors import DataError
-from abstention.labels import choice_label, label
+from abstention.labels import choice_label, label, short_symbol
 from abstention.outputs.projection import cut_at_antimeridian, equal_earth
 from abstention.outputs.style import (
     COSPONSOR_COLOUR,
@@ -79,9 +79,7 @@ def _resolutions(panel: pd.DataFrame) -> pd.DataFrame:
     """One row per resolution, in date order, with a short axis label."""
     res = panel[["res_id", "symbol", "date"]].drop_duplicates("res_id")
     res = res.assign(date=pd.to_datetime(res["date"])).sort_values(["date", "symbol"])
-    return res.assign(short=res["symbol"].str.replace(r"^A/RES/", "", regex=True)).reset_index(
-        drop=True
-    )
+    return res.assign(short=res["symbol"].map(short_symbol)).reset_index(drop=True)
 
 
 def _resolution_axis(ax: Axes, res: pd.DataFrame) -> None:

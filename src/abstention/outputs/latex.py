@@ -50,7 +50,7 @@ def p_cell(value: float | None) -> str:
     """The one form of a p-value in tables: three decimals, '<0.001' below that."""
     if value is None or pd.isna(value):
         return ""
-    return "$<$0.001" if value < SMALLEST_P else f"{value:.3f}"
+    return f"$<${SMALLEST_P}" if value < SMALLEST_P else f"{value:.3f}"
 
 
 def covariance_name(kind: str) -> str:
@@ -117,7 +117,7 @@ def _separation_note(titles: list[str], fits: list[dict], tables: list[pd.DataFr
     return sentences
 
 
-def _one_cluster_note(fits: list[dict]) -> list[str]:
+def one_cluster_note(fits: list[dict]) -> list[str]:
     """Why a term clustered by state has an estimate but no standard error."""
     terms = sorted({term for fit in fits for term in fit.get("one_cluster", [])})
     if not terms:
@@ -263,7 +263,7 @@ def regression_table(models: dict[str, tuple[pd.DataFrame, dict]], caption: str,
            for fit in fits):
         note.append("Firth models: p-values from penalised likelihood-ratio tests.")
     note += _separation_note(titles, fits, tables)
-    note += _one_cluster_note(fits)
+    note += one_cluster_note(fits)
     if any(sources):
         note.append("Fixed-effect and group dummies are estimated but not shown.")
     note += _diagnostics(titles, fits)
@@ -311,7 +311,7 @@ def margins_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], capti
             f"in parentheses, 95\\% intervals in brackets; {_star_note()}",
             f"Covariance: {escape('; '.join(meanings))}."]
     note += _separation_note(titles, chosen, tables)
-    note += _one_cluster_note(chosen)
+    note += one_cluster_note(chosen)
     note += _diagnostics(titles, chosen)
     return _render(caption, label, titles, body, bottom, note)
 

@@ -10,9 +10,11 @@ import pandas as pd
 
 from abstention.errors import DataError
 from abstention.labels import short_symbol
+from abstention.models.common import ONE_CLUSTER, SEPARATED
 from abstention.outputs.latex import SMALLEST_P, number
 
-ORDINALS = ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
+DIGITS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
+ORDINALS = DIGITS[1:]
 VOTE_MACROS = {"yes": "Yes", "no": "No", "abstain": "Abstain", "absent": "Absent",
                "no_right_to_vote": "NoRight"}
 
@@ -31,24 +33,25 @@ def percent(value: float, digits: int = 0) -> str:
     return f"{100 * value:.{digits}f}\\%"
 
 
+def _and_list(items: list[str], what: str) -> str:
+    """'A', 'A and B', 'A, B and C'; an empty list stops the run naming what it lists."""
+    if not items:
+        raise DataError(None, f"{what} list", f"at least one {what} for the text to quote",
+                        "none")
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def name_list(names) -> str:
     """'Georgia and Moldova', 'A, B and C': names sorted, as the text lists them."""
-    names = sorted(names)
-    if not names:
-        raise DataError(None, "name list", "at least one name for the text to quote", "none")
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return _and_list(sorted(names), "name")
 
 
-NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                "ten")
+NUMBER_WORDS = (*(digit.lower() for digit in DIGITS), "ten")
 
 
 def number_word(count: int) -> str:
     """Small counts in the text are words; larger ones stay figures."""
     return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
-
-
-DIGITS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
 
 
 def camel(name: str) -> str:
@@ -67,11 +70,15 @@ def _margin(path: str | Path, term: str) -> pd.Series:
 
 
 def _estimate_macros(prefix: str, row, digits: int = 2) -> dict[str, object]:
-    """Estimate, interval and p-value of one reported quantity; a separated estimate has none."""
-    if bool(row.get("separated", False)) is True:
+    """Estimate, interval and p-value of one reported quantity; a separated estimate has none,
+    and one identified by one cluster has an estimate only. A quantity without an estimate
+    stops the run rather than print an empty macro."""
+    if bool(row.get(SEPARATED, False)) is True:
         return {prefix: "separated", f"{prefix}Low": "--", f"{prefix}High": "--",
                 f"{prefix}P": "--"}
-    if pd.isna(row["p"]):  # identified by one cluster: an estimate without inference
+    if pd.isna(row["estimate"]):
+        raise DataError(f"macro {prefix}", "estimate", "an estimate to quote", "missing")
+    if bool(row.get(ONE_CLUSTER, False)) or pd.isna(row["p"]):
         return {prefix: number(row["estimate"], digits), f"{prefix}Low": "--",
                 f"{prefix}High": "--", f"{prefix}P": "--"}
     return {prefix: number(row["estimate"], digits), f"{prefix}Low": number(row["ci_low"], digits),
@@ -187,9 +194,7 @@ def symbol_list(symbols) -> str:
     """'ES-11/3, ES-11/4 and ES-11/6': texts in the order of their numbers, in short form."""
     short = [short_symbol(s) for s in dict.fromkeys(symbols)]
     short.sort(key=lambda s: [int(part) for part in re.findall(r"\d+", s)])
-    if not short:
-        raise DataError(None, "text list", "at least one text for the text to quote", "none")
-    return short[0] if len(short) == 1 else ", ".join(short[:-1]) + " and " + short[-1]
+    return _and_list(short, "text")
 
 
 def dependent_yes_voters(panel: pd.DataFrame) -> dict[str, object]:
@@ -251,6 +256,7 @@ def collect(
     values["NumModelsSeparation"] = sum(fit["separation"]["detected"] for fit in fits.values())
     values.update(_hypotheses(pd.concat([results["hypotheses"], results["checks"]])))
     main = fits[reported["Main"]]
+    values["NumMainTextsWord"] = number_word(len(main["spec"]["resolutions"]))
     values["MainStatesOnlyImputed"] = len(main.get("states_only_imputed", []))
     values["MainStatesEligible"] = int(panel.loc[~panel["iso3"].isin(
         main["spec"]["exclude_states"]), "iso3"].nunique())
