@@ -11,9 +11,18 @@ import pytest
 import yaml
 from snakemake.utils import validate
 
+from abstention.config_check import VERBOSE, ConfigError, validate_config
+
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.json"
 TYPES = ("type", "enum", "$ref")
+# The JSON Schema keywords the schema may use; any other key in a schema node is a slip (a
+# description split into a key, say) that validators silently ignore.
+KEYWORDS = {"$schema", "$id", "$ref", "$defs", "description", "type", "enum", "const",
+            "default", "properties", "additionalProperties", "propertyNames", "required",
+            "items", "prefixItems", "minItems", "maxItems", "uniqueItems", "minProperties",
+            "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern",
+            "minLength", "maxLength", "allOf", "anyOf", "oneOf", "not", "format"}
 
 
 def load(path: Path) -> dict:
@@ -44,6 +53,8 @@ def schema_problems(schema: dict) -> list[str]:
     def walk(node, where: str) -> None:
         if not isinstance(node, dict):
             return
+        problems.extend(f"{where}: unknown schema keyword {key!r}"
+                        for key in sorted(set(node) - KEYWORDS))
         if node.get("type") == "object" or "properties" in node:
             closed = node.get("additionalProperties")
             if "properties" in node and closed is not False:
@@ -108,8 +119,56 @@ def test_model_defaults_takes_every_model_key():
 def filled(config: dict) -> dict:
     """`config` as the workflow sees it: validated, defaults filled in."""
     config = copy.deepcopy(config)
-    validate(config, str(SCHEMA))
+    validate_config(config, SCHEMA)
     return config
+
+
+def test_a_stray_key_in_the_schema_is_found():
+    schema = load(SCHEMA)
+    schema["$defs"]["model"]["properties"]["categorical"]["entered as dummies."] = None
+    assert ("$defs.model.categorical: unknown schema keyword 'entered as dummies.'"
+            in schema_problems(schema))
+
+
+def test_defaults_are_filled_as_snakemake_fills_them():
+    config = without_defaults(load(ROOT / "config" / "config.yaml"), load(SCHEMA))
+    by_snakemake = copy.deepcopy(config)
+    validate(by_snakemake, str(SCHEMA))
+    assert filled(config) == by_snakemake
+
+
+def problem_lines(config: dict) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        filled(config)
+    return str(caught.value).splitlines()
+
+
+def test_a_misspelled_key_is_named_first_with_its_value_and_a_suggestion():
+    config = load(ROOT / "config" / "config.yaml")
+    config["models"]["h1_vote"]["covariate"] = "total"
+    lines = problem_lines(config)
+    assert lines[0] == ("config/config.yaml [models.h1_vote.covariate]: unknown key "
+                        "(value 'total'); did you mean 'covariates'?")
+    assert len(lines) <= 20 and "covariates" in lines[1]
+
+
+def test_a_misspelled_value_is_suggested_and_a_wrong_type_named():
+    config = load(ROOT / "config" / "config.yaml")
+    config["models"]["h1_vote"]["estimator"] = "firth_logt"
+    config["features"]["reference_year"] = "twenty"
+    lines = problem_lines(config)
+    assert any(line.startswith("config/config.yaml [features.reference_year]: expected a value "
+                               "of type") and "'twenty'" in line for line in lines), lines
+    assert any(line.startswith("config/config.yaml [models.h1_vote.estimator]")
+               and "did you mean 'firth_logit'?" in line for line in lines), lines
+
+
+def test_the_full_account_is_behind_a_switch(monkeypatch):
+    config = load(ROOT / "config" / "config.yaml")
+    config["modles"] = {}
+    assert len(problem_lines(config)) <= 5
+    monkeypatch.setenv(VERBOSE, "1")
+    assert any("Failed validating" in line for line in problem_lines(config))
 
 
 def test_an_empty_features_section_is_filled_with_the_config_values():
