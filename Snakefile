@@ -1,6 +1,8 @@
 """Security ties to Russia and withheld support at the UN: raw data to paper."""
 
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
+
+from abstention.config_check import validate_config
 
 min_version("9.0")
 
@@ -8,7 +10,10 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.json")
+report: "workflow/report/workflow.rst"
+
+
+validate_config(config, "workflow/schemas/config.schema.json")
 
 
 include: "workflow/rules/common.smk"
@@ -22,6 +27,6 @@ rule all:
     input:
         "results/paper/paper.pdf",
         rules.figures.input,
-        expand("results/tables/{table}.tex", table=TABLES),
+        rules.tables.input,
         "results/models/predictions.csv",
         raw_checks(*RAW_SUMS),

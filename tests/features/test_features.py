@@ -19,12 +19,11 @@ from abstention.errors import DataError
 from abstention.features.build import (
     PARAM_NAMES,
     SELF,
-    TIE_VARIABLES,
-    VARIABLES,
     build_features,
     reference_members,
     vote_agreement,
 )
+from abstention.features.sources import TIE_VARIABLES, VARIABLES
 
 GROUPS = {"WEOG": "Western European and Others"}
 ROOT = Path(__file__).resolve().parents[2]

@@ -24,7 +24,7 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.text import Text
 
 from abstention.errors import DataError
-from abstention.features.build import VARIABLES
+from abstention.features.sources import VARIABLES
 from abstention.labels import LABELS, label
 from abstention.outputs import figures, projection, style
 

@@ -217,6 +217,13 @@ def rename_registry_entry(kind: str, old: str, new: str):
     return edit
 
 
+def add_model(**entry):
+    """A new model as a user would add it: the main model's entry with a few keys changed."""
+    def edit(config):
+        config["models"]["new_model"] = {**config["models"]["h1_vote"], **entry}
+    return edit
+
+
 CONFIG_CASES = {
     "unknown_top_level_key": (set_in("modles", {}), ["modles"]),
     "unknown_section_key": (set_in("features.refrence_year", 2021), ["refrence_year"]),
@@ -239,6 +246,15 @@ CONFIG_CASES = {
         rename_registry_entry("tables", "main", "/tmp/main"), ["/tmp/main"]),
     "model_output_outside_results": (rename_model("es11_1_lpm", "../es11_1_lpm"),
                                      ["../es11_1_lpm"]),
+    "new_model_drops_a_misspelled_covariate": (
+        add_model(drop_covariates=["fh_totl"]),
+        ["[models.new_model.drop_covariates]", "fh_totl", "did you mean 'fh_total'?"]),
+    "new_model_adds_an_unknown_covariate": (
+        add_model(add_covariates=["polity"]),
+        ["[models.new_model.add_covariates]", "polity", "did you mean 'polity2'?"]),
+    "new_model_excludes_where_an_unknown_column": (
+        add_model(exclude_where={"formerussr": 1}),
+        ["[models.new_model.exclude_where]", "formerussr", "did you mean 'former_ussr'?"]),
 }
 
 
@@ -251,3 +267,14 @@ def test_bad_config_stops_at_start_up(tmp_path, case):
     pattern = ".*".join(re.escape(part) for part in named)
     assert re.search(pattern, output, re.DOTALL), output[-3000:]
     assert not (tmp_path / "results").exists()
+
+
+def test_a_misspelled_model_key_is_named_first_in_a_short_message(tmp_path):
+    result = dry_run_with(tmp_path, set_in("models.h1_vote.covariate", "total"))
+    output = (result.stdout + result.stderr).strip().splitlines()
+    assert result.returncode != 0
+    assert len(output) <= 25, "\n".join(output)
+    first = next(i for i, line in enumerate(output) if line.startswith("config/config.yaml"))
+    assert output[first].startswith("config/config.yaml [models.h1_vote.covariate]: unknown key")
+    assert "did you mean 'covariates'?" in output[first]
+    assert "OrderedDict" not in "\n".join(output)

@@ -50,7 +50,7 @@ def test_shared_modules_import_no_stage(module):
 
 def test_every_module_sits_in_a_stage_or_is_shared():
     loose = {path.stem for path in PACKAGE.glob("*.py")} - {"__init__", *SHARED}
-    assert loose == {"benchmark", "code_deps"}
+    assert loose == {"archive", "benchmark", "code_deps", "config_check"}
 
 
 def test_an_upward_import_is_found(tmp_path):

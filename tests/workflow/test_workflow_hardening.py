@@ -119,7 +119,7 @@ def interrupt_when(root: Path, marker: str, sig: int, *args: str) -> int:
 @pytest.fixture(scope="module")
 def resumed_build(tmp_path_factory) -> Path:
     root = scratch_copy(tmp_path_factory.mktemp("interrupted"))
-    assert interrupt_when(root, "rule models_0:", signal.SIGINT) != 0
+    assert interrupt_when(root, "rule model:", signal.SIGINT) != 0
     assert interrupt_when(root, "rule bootstrap:", signal.SIGTERM, "--rerun-incomplete") != 0
     result = run(root, "--rerun-incomplete")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -146,5 +146,5 @@ def test_changed_map_file_does_not_rerun_features(resumed_build):
     assert result.returncode == 0, result.stderr[-3000:]
     planned = result.stdout + result.stderr
     assert "rule figure:" in planned and "world_map_es11_1" in planned
-    for rule in ("features:", "un_tables:", "panel:", "models_"):
+    for rule in ("features:", "un_tables:", "panel:", "model:"):
         assert f"rule {rule}" not in planned, rule

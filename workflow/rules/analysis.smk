@@ -80,40 +80,37 @@ rule imputations:
         "../scripts/impute_covariates.py"
 
 
-# One fitting job per chunk of models (config model_chunks): a job pays the start-up once for
-# its share of the models, and the jobs run side by side.
-for chunk, names in enumerate(model_chunks()):
-
-    rule:
-        name:
-            f"models_{chunk}"
-        input:
-            panel="results/analysis/panel.parquet",
-            placebo="results/analysis/placebo_panel.parquet",
-            imputations="results/analysis/imputations.parquet",
-            code=script_code("fit_models"),
-        output:
-            fits=expand("results/models/{name}/fit.json", name=names),
-            coefficients=expand("results/models/{name}/coefficients.csv", name=names),
-            margins=expand("results/models/{name}/margins.csv", name=names),
-            designs=expand("results/models/{name}/design.parquet", name=names),
-            parameters=expand("results/models/{name}/parameters.parquet", name=names),
-        log:
-            f"results/logs/models_{chunk}.log",
-        benchmark:
-            f"results/benchmarks/rules/models_{chunk}.tsv"
-        # The longest jobs of the analysis: started first, they end before the short ones
-        # instead of after them.
-        priority: 1
-        conda:
-            "../envs/analysis.yaml"
-        threads: 1
-        resources:
-            mem_mb=2000,
-        params:
-            specs=[model_spec(name) for name in names],
-        script:
-            "../scripts/fit_models.py"
+# One fitting job per model: a change to one model's entry refits that model alone, and a
+# model that fails costs no other model its outputs.
+rule model:
+    input:
+        panel=lambda w: PANELS[model_spec(w.name)["panel"]],
+        imputations="results/analysis/imputations.parquet",
+        code=script_code("fit_model"),
+    output:
+        fit="results/models/{name}/fit.json",
+        coefficients="results/models/{name}/coefficients.csv",
+        margins="results/models/{name}/margins.csv",
+        design="results/models/{name}/design.parquet",
+        parameters="results/models/{name}/parameters.parquet",
+    log:
+        "results/logs/models/{name}.log",
+    benchmark:
+        "results/benchmarks/rules/model_{name}.tsv"
+    wildcard_constraints:
+        name="|".join(MODELS),
+    # The longest jobs of the analysis: started first, they end before the short ones
+    # instead of after them.
+    priority: 1
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        spec=lambda w: model_spec(w.name),
+    script:
+        "../scripts/fit_model.py"
 
 
 rule bootstrap:
@@ -137,7 +134,7 @@ rule bootstrap:
         mem_mb=2000,
     params:
         specs={name: model_spec(name) for name in HYPOTHESIS_MODELS},
-        entries=HYPOTHESIS_ENTRIES,
+        entries=HashedParam(HYPOTHESIS_ENTRIES, "hypotheses"),
         tie=config["hypotheses"]["tie"],
         seed=BOOTSTRAP["seed"],
         replicates=lambda w: chunk_range(w.chunk, BOOTSTRAP["replicates"], BOOTSTRAP["chunks"]),
@@ -156,7 +153,11 @@ rule hypotheses:
         margins=expand("results/models/{name}/margins.csv", name=HYPOTHESIS_MODELS),
         code=script_code("summarise_hypotheses"),
     output:
-        hypotheses="results/models/hypotheses.csv",
+        hypotheses=report(
+            "results/models/hypotheses.csv",
+            category="Hypotheses",
+            caption="../report/hypotheses.rst",
+        ),
         checks="results/models/period_check.csv",
     log:
         "results/logs/hypotheses.log",
@@ -170,10 +171,10 @@ rule hypotheses:
     params:
         models=HYPOTHESIS_MODELS,
         specs={name: model_spec(name) for name in HYPOTHESIS_MODELS},
-        entries=config["hypotheses"]["entries"],
-        checks=config["hypotheses"]["checks"],
+        entries=HashedParam(config["hypotheses"]["entries"], "hypotheses.entries"),
+        checks=HashedParam(config["hypotheses"]["checks"], "hypotheses.checks"),
         tie=config["hypotheses"]["tie"],
-        titles=config["model_titles"],
+        titles=HashedParam(config["model_titles"], "model_titles"),
     script:
         "../scripts/summarise_hypotheses.py"
 
@@ -303,7 +304,10 @@ rule multiverse_chunk:
     resources:
         mem_mb=2000,
     params:
-        settings={**MULTIVERSE, "exclude_states": config["model_defaults"]["exclude_states"]},
+        settings=HashedParam(
+            {**MULTIVERSE, "exclude_states": config["model_defaults"]["exclude_states"]},
+            "multiverse",
+        ),
         texts=config["text_sets"][MULTIVERSE["texts"]],
         chunks=MULTIVERSE["chunks"],
     script:

@@ -3,6 +3,7 @@ from pathlib import Path
 from abstention.code_deps import import_closure
 from abstention.ingest.checksums import read_sums
 from abstention.features.sources import HAND_FILE, RAW_FILES as FEATURE_SOURCES
+from abstention.models.specs import HashedParam
 
 
 def script_code(script):
@@ -51,14 +52,11 @@ def model_spec(name, **overrides):
 
 
 MODELS = sorted(config["models"])
-
-
-def model_chunks():
-    """The models of each fitting job (abstention.models.specs.model_chunks)."""
-    from abstention.models.specs import model_chunks as deal
-
-    return deal({name: model_spec(name) for name in MODELS}, config["model_chunks"])
-
+# The panels a model may be fitted on (config models.<name>.panel).
+PANELS = {
+    "main": "results/analysis/panel.parquet",
+    "placebo": "results/analysis/placebo_panel.parquet",
+}
 
 # The models whose stored fits the predictions rule reads.
 PREDICTION_MODELS = sorted(
@@ -75,11 +73,27 @@ RANDOMISATION = config["randomisation"]
 
 def check_config():
     """Cross-references the schema cannot express, checked before any job runs."""
-    from abstention.models.specs import check_entries, check_multiverse, config_variables
+    from abstention.models.specs import (
+        check_entries,
+        check_multiverse,
+        check_spec_names,
+        resolve_spec,
+    )
 
     specs = {name: model_spec(name) for name in MODELS}
+    validated = config["models"].get(config["validation"]["model"], {})
+    baselines = [
+        resolve_spec(
+            f"{config['validation']['model']} in validation.baselines.{name}",
+            {**validated, **change},
+            config,
+        )
+        for name, change in config["validation"]["baselines"].items()
+    ]
+    for spec in [*specs.values(), *baselines]:
+        check_spec_names(spec)
     check_entries(HYPOTHESIS_ENTRIES, specs, config["hypotheses"]["tie"])
-    check_multiverse(MULTIVERSE, config_variables(config))
+    check_multiverse(MULTIVERSE)
     named = [
         config["main_model"],
         config["cross_section_model"],
@@ -99,7 +113,9 @@ def check_config():
     if unknown:
         from abstention.errors import DataError
 
-        raise DataError("config/config.yaml", "models", "models named in config models", unknown)
+        raise DataError(
+            "config/config.yaml", "models", "models named in config models", unknown, known=MODELS
+        )
 
 
 check_config()

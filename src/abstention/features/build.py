@@ -47,7 +47,12 @@ import numpy as np
 import pandas as pd
 
 from abstention.errors import DataError
-from abstention.features.sources import HAND_FILE, RAW_FILES
+from abstention.features.sources import (
+    HAND_FILE,
+    HAND_VARIABLES,
+    RAW_FILES,
+    VARIABLES,
+)
 from abstention.ingest.countries import CountryMapper, country_mapper
 from abstention.ingest.readers.atop import read_atop
 from abstention.ingest.readers.cepii import read_cepii_distances
@@ -86,38 +91,6 @@ PARAM_NAMES = (
 )
 
 
-HAND_VARIABLES = (
-    "csto_member",
-    "russian_base",
-    "wagner_presence",
-    "airspace_deconfliction",
-    "cis_member",
-    "eaeu_member",
-)
-TIE_VARIABLES = ("occupation", "patronage", "airspace_dependence", "security_dependence")
-VARIABLES = (
-    "arms_share_russia",
-    "no_arms_imports",
-    "arms_tiv_russia_log",
-    "alliance_russia",
-    *HAND_VARIABLES,
-    "exercises_russia",
-    "dcad_russia",
-    "dcad_russia_count",
-    *TIE_VARIABLES,
-    "ideal_pre",
-    "ideal_2021",
-    "agree_russia",
-    "agree_usa",
-    "fh_total",
-    "polity2",
-    "gdp_pc_log",
-    "pop_log",
-    "trade_share_russia",
-    "dist_moscow_log",
-    "former_ussr",
-    "un_group",
-)
 SELF = "dyadic measure with Russia; not defined for Russia itself"
 
 HAND_SOURCE = "hand-coded from public sources, one per row (data/hand)"

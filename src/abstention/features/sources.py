@@ -1,7 +1,8 @@
-"""The files the country features read, relative to data/raw and data/hand.
+"""The files the country features read, relative to data/raw and data/hand, and the variables
+they write.
 
-Kept apart from features.py, which imports every reader, so the workflow can name exactly
-these files as the features rule's inputs while it parses.
+Kept apart from build.py, which imports every reader, so the workflow can name exactly
+these files as the features rule's inputs, and check the variables models name, while it parses.
 """
 
 RAW_FILES = {
@@ -21,3 +22,36 @@ RAW_FILES = {
     "idealpoints": "voeten_idealpoints/IdealpointsJuly2025.dta",
 }
 HAND_FILE = "security_ties_2022.csv"
+
+HAND_VARIABLES = (
+    "csto_member",
+    "russian_base",
+    "wagner_presence",
+    "airspace_deconfliction",
+    "cis_member",
+    "eaeu_member",
+)
+TIE_VARIABLES = ("occupation", "patronage", "airspace_dependence", "security_dependence")
+VARIABLES = (
+    "arms_share_russia",
+    "no_arms_imports",
+    "arms_tiv_russia_log",
+    "alliance_russia",
+    *HAND_VARIABLES,
+    "exercises_russia",
+    "dcad_russia",
+    "dcad_russia_count",
+    *TIE_VARIABLES,
+    "ideal_pre",
+    "ideal_2021",
+    "agree_russia",
+    "agree_usa",
+    "fh_total",
+    "polity2",
+    "gdp_pc_log",
+    "pop_log",
+    "trade_share_russia",
+    "dist_moscow_log",
+    "former_ussr",
+    "un_group",
+)

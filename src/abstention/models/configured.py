@@ -45,7 +45,12 @@ def model_sample(panel: pd.DataFrame, spec: dict) -> pd.DataFrame:
         wanted = spec["resolutions"]
     missing = [s for s in wanted if s not in symbols]
     if missing:
-        raise DataError(where, "resolutions", "votes in the analysis panel", missing)
+        raise DataError(where, "resolutions", "votes in the analysis panel", missing, known=symbols)
+    states = set(panel["iso3"])
+    unknown_states = [s for s in spec.get("exclude_states", []) if s not in states]
+    if unknown_states:
+        raise DataError(where, "exclude_states", "states (ISO3) of the analysis panel",
+                        unknown_states, known=states)
     # One mask, one copy of the rows: a spec is sampled once per completed data set.
     keep = panel["symbol"].isin(wanted) & ~panel["iso3"].isin(spec.get("exclude_states", []))
     groups = spec.get("exclude_groups", [])
@@ -136,18 +141,12 @@ def _pool(tables: list[pd.DataFrame]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def fit_spec_imputed(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
-                     completed: dict | None = None) -> ModelResult:
+def fit_spec_imputed(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict) -> ModelResult:
     """Fit on every completed data set and pool; the design and predictor kept are those of the
-    first completed data set. `fit` reports the complete-case sample beside the imputed one.
-    `completed` keeps the completed data sets of this panel by number, to share them between
-    calls on the same panel and imputations (they are read, never changed)."""
+    first completed data set. `fit` reports the complete-case sample beside the imputed one."""
     numbers = sorted(imputations["imputation"].unique())
-    completed = {} if completed is None else completed
-    for i in numbers:
-        if i not in completed:
-            completed[i] = with_imputation(panel, imputations, i)
-    results = [fit_spec(completed[i], spec, profile=False) for i in numbers]
+    results = [fit_spec(with_imputation(panel, imputations, i), spec, profile=False)
+               for i in numbers]
     first = results[0]
     fit = dict(first.fit)
     sample = model_sample(panel, spec)
@@ -175,14 +174,13 @@ def fit_spec_imputed(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
 
 
 def fit_configured(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict, *,
-                   profile: bool = True, completed: dict | None = None) -> ModelResult:
+                   profile: bool = True) -> ModelResult:
     """Fit a configured model; an estimation error names the model it came from. `profile`
     False skips the Firth profile likelihood of a complete-case fit (see `fit_model`) where only
-    its margins or predictions are used: they are Wald either way. `completed`: see
-    `fit_spec_imputed`."""
+    its margins or predictions are used: they are Wald either way."""
     try:
         if spec["missing"] == "imputed":
-            return fit_spec_imputed(panel, imputations, spec, completed)
+            return fit_spec_imputed(panel, imputations, spec)
         return fit_spec(panel, spec, profile=profile)
     except DataError as error:
         if error.path is not None:

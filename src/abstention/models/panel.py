@@ -23,9 +23,8 @@ import numpy as np
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.models.panel_columns import OUTCOMES, PANEL_COLUMNS
 from abstention.vote_codes import NO_RIGHT_TO_VOTE
-
-OUTCOMES = ("not_yes", "abstain_or_absent", "absent", "not_cosponsor", "support_ladder")
 
 
 def derive_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -72,7 +71,18 @@ def build_panel(resolutions: pd.DataFrame, votes: pd.DataFrame, sponsorships: pd
     rows["separate_period"] = (rows["period"] == settings["separate_period"]).astype(float)
     rows = rows.merge(features, on="iso3", how="left", validate="many_to_one")
     rows = derive_outcomes(rows)
+    check_declared_columns(rows)
     return rows.sort_values(["date", "res_id", "iso3"]).reset_index(drop=True)
+
+
+def check_declared_columns(panel: pd.DataFrame) -> None:
+    """The panel has exactly the declared columns, which model specs are checked against."""
+    missing = [c for c in PANEL_COLUMNS if c not in panel.columns]
+    extra = [c for c in panel.columns if c not in PANEL_COLUMNS]
+    if missing or extra:
+        raise DataError("abstention/models/panel_columns.py", "PANEL_COLUMNS",
+                        "the columns the panel is built with",
+                        {"declared, not built": missing, "built, not declared": extra})
 
 
 def check_material_texts(panel: pd.DataFrame, material: list[str]) -> None:
