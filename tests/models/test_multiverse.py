@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +16,10 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from abstention.errors import DataError
+from abstention.models import multiverse
 from abstention.models.configured import fit_spec, fit_spec_imputed
 from abstention.models.multiverse import (
+    STATUSES,
     enumerate_specifications,
     observed_effect,
     permutation_chunk,
@@ -103,8 +107,11 @@ def test_every_choice_is_crossed(simulated):
     h1 = 2 * 2 * 2 * samples * 3 * 2 * (len(TEXTS) + 1)
     h2 = 2 * 2 * samples * 3 * 2 * 3
     assert len(table) == h1 + h2
-    assert set(table["status"]) <= {"ok", "separated", "failed"}
+    assert set(table["status"]) <= set(STATUSES)
     assert (table["status"] == "ok").mean() > 0.9
+    ok = table[table["status"] == "ok"]
+    assert np.isfinite(ok[["estimate", "ci_low", "ci_high", "p"]].astype(float)).all().all()
+    assert (table.loc[table["status"] != "ok", "reason"] != "").all()
 
 
 @pytest.mark.parametrize("choice", [
@@ -148,6 +155,32 @@ def test_a_separated_logit_keeps_its_estimate_without_inference():
     assert separated["status"] == "separated" and np.isfinite(separated["estimate"])
     assert np.isnan(separated[["ci_low", "ci_high", "p"]].astype(float)).all()
     assert h1.loc[("firth_logit", "pooled"), "status"] == "ok"
+
+
+@pytest.mark.parametrize(("missing", "variance", "reason"), [
+    ("complete", -1.0, r"^variance of the effect is not a positive number \(-1\)$"),
+    ("imputed", -1.0, r"\(-1 in 2 of 2 completed data sets\)"),
+    ("complete", np.nan, r"\(nan\)"),
+])
+def test_a_fit_without_positive_variance_keeps_its_estimate_without_inference(monkeypatch,
+                                                                             missing, variance,
+                                                                             reason):
+    """The real fits with their variance replaced: a variance that is negative (as the sandwich
+    of a logit running off towards infinity can be) or missing is neither ok nor a warning."""
+    panel, imputations = _simulate(4, states=60)
+    settings = {**SETTINGS, "estimators": ["lpm"], "missing": [missing], "ties": ["tie"],
+                "samples": ["all"], "outcome_codings": ["absence_as_not_yes"],
+                "alignments": ["none"]}
+    fit_one = multiverse.fit_one
+    monkeypatch.setattr(multiverse, "fit_one", lambda *args: dataclasses.replace(
+        fit_one(*args), variance=variance))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = specification_table(panel, imputations, settings, TEXTS)
+    assert (table["status"] == "no_inference").all()
+    assert table["reason"].str.contains(reason).all()
+    assert np.isfinite(table["estimate"]).all()
+    assert table[["ci_low", "ci_high", "p"]].isna().all().all()
 
 
 def test_chunks_gather_to_one_run(simulated):
@@ -202,7 +235,7 @@ def test_unknown_variable_or_estimator_stops_naming_the_key(key, value):
     with pytest.raises(DataError) as error:
         check_multiverse({**SETTINGS, key: value}, {"tie", "volume", "x", "ideal_pre",
                                                     "un_group"})
-    assert error.value.key == key and error.value.path == "config multiverse"
+    assert error.value.key == f"multiverse.{key}" and error.value.path == "config/config.yaml"
 
 
 def test_an_unknown_variable_stops_the_chunk_naming_the_key():
@@ -232,3 +265,18 @@ def test_summary_takes_the_median_over_the_hypotheses_tie_only():
     assert row["ok"] == 5 and row["share_positive_significant"] == pytest.approx(0.8)
     assert row["tie_ok"] == 3 and row["tie_median_estimate"] == pytest.approx(0.3)
     assert row["tie_share_positive_significant"] == pytest.approx(2 / 3)
+
+
+def test_summary_counts_each_status_and_shares_over_ok_only():
+    table = pd.DataFrame({
+        "estimand": "H1", "tie": "security_dependence",
+        "estimate": [0.1, 0.3, 0.5, 9.0, 8.0, np.nan],
+        "p": [0.5, 0.01, 0.01, np.nan, np.nan, np.nan],
+        "status": ["ok", "ok", "ok", "no_inference", "separated", "failed"],
+    })
+    row = summarise(table, "security_dependence").iloc[0]
+    assert row[list(STATUSES)].to_dict() == {"ok": 3, "separated": 1, "no_inference": 1,
+                                             "failed": 1}
+    assert row[list(STATUSES)].sum() == row["specifications"] == 6
+    assert row["tie_ok"] == 3 and row["tie_median_estimate"] == pytest.approx(0.3)
+    assert row["share_positive_significant"] == pytest.approx(2 / 3)

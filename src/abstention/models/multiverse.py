@@ -14,9 +14,19 @@ Wald from the model: a sandwich clustered by state for pooled texts and HC1 for 
 (logit, LPM); the inverse information for Firth on a single text, clustered around it when pooled
 (as `estimators.fit_model` does). Imputed specifications fit the first k completed data sets and
 pool by Rubin's rules (the point estimate is the average). An ML logit whose Newton iterations do
-not settle is checked for separation by linear programme; if the tie is affected the
-specification is `separated`: its estimate (where the iterations stopped) is kept, with no
-interval or p-value.
+not settle, or whose effect has a variance that is not positive, is checked for separation by
+linear programme.
+
+Each specification has one status, and `reason` says why for every status but `ok` (where it
+may hold a note, such as separation in a column other than the tie):
+
+- `ok`: finite estimate, 95 % interval and p-value.
+- `separated`: the logit is separated in the tie; the estimate where the iterations stopped is
+  kept, without interval or p-value.
+- `no_inference`: fitted, but the delta-method variance of the effect is not a positive number
+  (in one completed data set or more, if imputed); the estimate is kept, without interval or
+  p-value.
+- `failed`: no estimate (e.g. a tie without variation in the sample, a collinear design).
 """
 
 from __future__ import annotations
@@ -50,6 +60,8 @@ WITHOUT_FORMER_USSR = "without_former_ussr"
 COMPLETE = "complete"
 NO_ALIGNMENT = "none"
 _Z95 = normal_ppf(0.975)
+OK, SEPARATED, NO_INFERENCE, FAILED = "ok", "separated", "no_inference", "failed"
+STATUSES = (OK, SEPARATED, NO_INFERENCE, FAILED)
 
 
 def enumerate_specifications(settings: dict, texts: list[str], sponsor_texts: list[str],
@@ -209,17 +221,26 @@ def fit_one(X: np.ndarray, y: np.ndarray, states: np.ndarray, names: list[str],
     elif estimator == "logit":
         beta, converged = logit_point(X, y)
         if not converged:
-            flags = separated_columns(X, y)
-            if not flags.any():
+            separated = _separation(X, y, beta, names)
+            if separated is None:
                 raise NoFit("Newton iterations did not converge")
-            affected = ", ".join(n for n, f in zip(names, flags, strict=True) if f)
-            if flags[1]:
-                return Fit(_effect(beta, X, False)[0], np.nan, True, f"separated: {affected}")
-            note = f"separated (not the tie): {affected}"
+            if isinstance(separated, Fit):
+                return separated
+            note = separated
         prob = special.expit(X @ beta)
         weighted = X * np.sqrt(prob * (1 - prob))[:, None]
         bread = np.linalg.inv(weighted.T @ weighted)
         cov = _sandwich(X, X * (y - prob)[:, None], bread, groups)
+        estimate, gradient = _effect(beta, X, False)
+        variance = float(gradient @ cov @ gradient)
+        if converged and not (np.isfinite(variance) and variance > 0):
+            # Iterations can stop on a flat likelihood far out along a separating direction;
+            # a variance that is not positive is the sign to check.
+            separated = _separation(X, y, beta, names)
+            if isinstance(separated, Fit):
+                return separated
+            note = separated or note
+        return Fit(estimate, variance, False, note)
     else:
         beta, state, converged = firth_newton(X, y, np.zeros(X.shape[1]), np.arange(X.shape[1]))
         if state is None or not converged:
@@ -231,11 +252,33 @@ def fit_one(X: np.ndarray, y: np.ndarray, states: np.ndarray, names: list[str],
     return Fit(estimate, float(gradient @ cov @ gradient), False, note)
 
 
+def _separation(X: np.ndarray, y: np.ndarray, beta: np.ndarray,
+                names: list[str]) -> Fit | str | None:
+    """A separated fit if the tie (column 1) is separated, a note naming the separated columns
+    if others are, None if none is."""
+    flags = separated_columns(X, y)
+    if not flags.any():
+        return None
+    affected = ", ".join(n for n, f in zip(names, flags, strict=True) if f)
+    if flags[1]:
+        return Fit(_effect(beta, X, False)[0], np.nan, True, f"separated: {affected}")
+    return f"separated (not the tie): {affected}"
+
+
+def _variance_problem(variances: np.ndarray) -> str:
+    """Why a fit has no inference: the first unusable variance and, for imputed data, in how
+    many of the completed data sets."""
+    unusable = variances[~(np.isfinite(variances) & (variances > 0))]
+    where = "" if len(variances) == 1 else (f" in {len(unusable)} of {len(variances)} "
+                                            "completed data sets")
+    return f"variance of the effect is not a positive number ({unusable[0]:.3g}{where})"
+
+
 def run_specification(spec: dict, data: list[DataSet], settings: dict) -> dict:
     """One row of the table; `data` holds the complete-case data set or the k completed ones.
     A failure is a row with its reason, never an exception."""
     row = {**spec, "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p": np.nan,
-           "n": 0, "n_states": 0, "status": "failed", "reason": ""}
+           "n": 0, "n_states": 0, "status": FAILED, "reason": ""}
     try:
         fits = []
         for one in data:
@@ -244,23 +287,30 @@ def run_specification(spec: dict, data: list[DataSet], settings: dict) -> dict:
     except (ValueError, np.linalg.LinAlgError, FloatingPointError) as error:
         row["reason"] = str(error) or type(error).__name__
         return row
-    row.update(n=len(y), n_states=len(np.unique(states)),
-               reason="; ".join(sorted({f.note for f in fits if f.note})))
+    notes = sorted({f.note for f in fits if f.note and not f.separated})
+    row.update(n=len(y), n_states=len(np.unique(states)), reason="; ".join(notes))
     estimates = np.array([f.estimate for f in fits])
+    if not np.isfinite(estimates).all():
+        row["reason"] = "; ".join(["estimate of the effect is not finite", *notes])
+        return row
+    estimate = float(estimates.mean())
     if any(f.separated for f in fits):
-        row.update(estimate=float(estimates.mean()), status="separated",
+        row.update(estimate=estimate, status=SEPARATED,
                    reason="; ".join(sorted({f.note for f in fits if f.separated})))
         return row
     variances = np.array([f.variance for f in fits])
+    if not (np.isfinite(variances) & (variances > 0)).all():
+        row.update(estimate=estimate, status=NO_INFERENCE,
+                   reason="; ".join([_variance_problem(variances), *notes]))
+        return row
     if len(fits) == 1:
         se = np.sqrt(variances[0])
-        low, high = estimates[0] - _Z95 * se, estimates[0] + _Z95 * se
-        p = 2 * normal_sf(abs(estimates[0]) / se)
+        low, high = estimate - _Z95 * se, estimate + _Z95 * se
+        p = 2 * normal_sf(abs(estimate) / se)
     else:
         pooled = rubin_pool(estimates[:, None], variances[:, None]).iloc[0]
         low, high, p = pooled["ci_low"], pooled["ci_high"], pooled["p"]
-    row.update(estimate=float(estimates.mean()), ci_low=float(low), ci_high=float(high),
-               p=float(p), status="ok")
+    row.update(estimate=estimate, ci_low=float(low), ci_high=float(high), p=float(p), status=OK)
     return row
 
 
@@ -305,19 +355,18 @@ def check_settings(settings: dict, variables) -> None:
 
 
 def summarise(table: pd.DataFrame, tie: str, level: float = 0.05) -> pd.DataFrame:
-    """Per estimand: how many specifications were ok, separated or failed, and the share of ok
-    ones positive and significant and negative and significant. The effects of the tie
-    measures are on different scales (a share, a count, dummies), so the median is taken over
-    the specifications of `tie`, the hypotheses' own measure, only."""
+    """Per estimand: how many specifications have each status, and the share of ok ones
+    positive and significant and negative and significant. The effects of the tie measures are
+    on different scales (a share, a count, dummies), so the median is taken over the ok
+    specifications of `tie`, the hypotheses' own measure, only."""
     records = []
     for estimand, rows in table.groupby("estimand", sort=True):
-        ok = rows[rows["status"] == "ok"]
+        ok = rows[rows["status"] == OK]
         significant = ok["p"] < level
         own = ok[ok["tie"] == tie]
         records.append({
-            "estimand": estimand, "specifications": len(rows), "ok": len(ok),
-            "separated": int((rows["status"] == "separated").sum()),
-            "failed": int((rows["status"] == "failed").sum()),
+            "estimand": estimand, "specifications": len(rows),
+            **{status: int((rows["status"] == status).sum()) for status in STATUSES},
             "share_positive_significant": float((significant & (ok["estimate"] > 0)).mean()),
             "share_negative_significant": float((significant & (ok["estimate"] < 0)).mean()),
             "tie": tie, "tie_ok": len(own),

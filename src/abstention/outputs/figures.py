@@ -647,8 +647,8 @@ def specification_curve(table: pd.DataFrame, choices: Sequence[str]) -> Figure:
     """Per estimand, the estimates of the ok specifications sorted, with 95 % intervals (dark
     where p < 0.05), and below them the choice matrix: one row per value of each choice (in
     the table's order), a tick where a specification makes it. Separated fits (an estimate
-    where the iterations stopped, possibly without bound) and failed ones are counted in the
-    title, not drawn.
+    where the iterations stopped, possibly without bound), fits without a variance and failed
+    ones are counted in the title, not drawn.
 
     `table`: estimand, the `choices` columns, estimate, ci_low, ci_high, p, status.
     """
@@ -679,6 +679,7 @@ def specification_curve(table: pd.DataFrame, choices: Sequence[str]) -> Figure:
         counts = every["status"].value_counts()
         curve.set_title(f"{estimand}: {len(every)} specifications, {counts.get('ok', 0)} ok "
                         f"(shown), {counts.get('separated', 0)} separated, "
+                        f"{counts.get('no_inference', 0)} without a variance, "
                         f"{counts.get('failed', 0)} failed", loc="left")
         handles, names = curve.get_legend_handles_labels()
         curve.legend(handles[::-1], names[::-1], loc="upper left", fontsize=6, markerscale=2)

@@ -342,7 +342,8 @@ def multiverse_numbers(summary: pd.DataFrame, randomisation: pd.DataFrame) -> di
     for row in summary.itertuples():
         prefix = f"MultiverseH{ORDINALS[int(row.estimand.removeprefix('H')) - 1]}"
         values.update({f"{prefix}Specs": row.specifications, f"{prefix}Ok": row.ok,
-                       f"{prefix}Separated": row.separated, f"{prefix}Failed": row.failed,
+                       f"{prefix}Separated": row.separated,
+                       f"{prefix}NoInference": row.no_inference, f"{prefix}Failed": row.failed,
                        f"{prefix}PositiveSignificant": percent(row.share_positive_significant),
                        f"{prefix}NegativeSignificant": percent(row.share_negative_significant),
                        f"{prefix}TieOk": row.tie_ok,
