@@ -10,8 +10,9 @@ rule figure:
     input:
         unpack(lambda w: exhibit_inputs(config["figures"]["registry"][w.figure], FIGURE_CODE)),
     output:
+        "results/figures/{figure}.pdf",
         report(
-            multiext("results/figures/{figure}", ".pdf", ".png"),
+            "results/figures/{figure}.png",
             category="Figures",
             caption="../report/figure.rst",
         ),
@@ -28,13 +29,16 @@ rule figure:
         mem_mb=1500,
     params:
         entry=lambda w: config["figures"]["registry"][w.figure],
-        settings={
-            "label_states": config["figures"]["label_states"],
-            "us_allies": config["figures"]["us_allies"],
-            "exclude_states": config["model_defaults"]["exclude_states"],
-            "model_titles": config["model_titles"],
-            "small_state_km2": config["figures"]["small_state_km2"],
-        },
+        settings=HashedParam(
+            {
+                "label_states": config["figures"]["label_states"],
+                "us_allies": config["figures"]["us_allies"],
+                "exclude_states": config["model_defaults"]["exclude_states"],
+                "model_titles": config["model_titles"],
+                "small_state_km2": config["figures"]["small_state_km2"],
+            },
+            "figure settings",
+        ),
     script:
         "../scripts/draw_figure.py"
 
@@ -44,11 +48,16 @@ rule figures:
         expand("results/figures/{figure}.{ext}", figure=FIGURES, ext=("pdf", "png")),
 
 
+rule tables:
+    input:
+        expand("results/tables/{table}.tex", table=TABLES),
+
+
 rule table:
     input:
         unpack(lambda w: exhibit_inputs(config["tables"]["registry"][w.table], TABLE_CODE)),
     output:
-        "results/tables/{table}.tex",
+        report("results/tables/{table}.tex", category="Tables", caption="../report/table.rst"),
     log:
         "results/logs/tables/{table}.log",
     benchmark:
@@ -62,7 +71,7 @@ rule table:
         mem_mb=500,
     params:
         entry=lambda w: config["tables"]["registry"][w.table],
-        model_titles=config["model_titles"],
+        model_titles=HashedParam(config["model_titles"], "model_titles"),
     script:
         "../scripts/write_latex_table.py"
 
@@ -107,19 +116,22 @@ rule numbers:
             "Lpm": config["lpm_model"],
             "Validation": config["validation"]["model"],
         },
-        settings={
-            k: config[k]
-            for k in (
-                "features",
-                "placebo",
-                "imputation",
-                "hypotheses",
-                "panel",
-                "model_defaults",
-                "article19",
-                "validation",
-            )
-        },
+        settings=HashedParam(
+            {
+                k: config[k]
+                for k in (
+                    "features",
+                    "placebo",
+                    "imputation",
+                    "hypotheses",
+                    "panel",
+                    "model_defaults",
+                    "article19",
+                    "validation",
+                )
+            },
+            "config sections",
+        ),
     script:
         "../scripts/write_numbers.py"
 
@@ -131,7 +143,7 @@ rule paper:
         included=referenced_files(Path("paper/main.tex")),
         check=script_code("build_paper"),
     output:
-        "results/paper/paper.pdf",
+        report("results/paper/paper.pdf", category="Paper", caption="../report/paper.rst"),
     log:
         "results/logs/paper.log",
     benchmark:
