@@ -1,34 +1,67 @@
-# Two entry points: `make all` (set up, run the workflow to the paper) and `make test`;
-# `make archive` packs the tracked files into a replication archive.
+# `make all` sets up and runs the workflow to the paper; `make test` sets up and runs the tests;
+# `make help` lists every target. Each target that runs the workflow uses the environment in
+# .venv, so no command needs it activated.
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEX_TOOLS := latexmk pdflatex bibtex pdftotext
 TEX_PACKAGES := latexmk texlive-latex-base texlive-latex-recommended texlive-latex-extra \
 	texlive-fonts-recommended texlive-bibtex-extra poppler-utils
+SNAKEMAKE := $(BIN)/snakemake --cores all
+REPORT := results/report.html
+# What the report shows: it is rebuilt when one of these is newer than it, and only then.
+REPORT_SHOWS = results/paper/paper.pdf results/models/hypotheses.csv config/config.yaml \
+	$(wildcard results/figures/*.png results/tables/*.tex workflow/report/*)
 
 # Snakemake already runs jobs side by side: one BLAS thread per job.
 export OPENBLAS_NUM_THREADS ?= 1
 
-ARCHIVE_DIR := results/archive
-ARCHIVE_NAME := abstention-replication
-# Same bytes for the same files: fixed order, owner, times and no gzip timestamp.
-TAR_FLAGS := --sort=name --owner=0 --group=0 --numeric-owner --mtime=@1677110400
+.PHONY: all test help setup tex figures tables paper model hypotheses multiverse plan report \
+	clean archive
 
-.PHONY: all test setup tex report clean archive
+all: setup tex ## set up .venv and TeX Live if missing, run the workflow to the paper and report
+	$(SNAKEMAKE)
+	@$(MAKE) --no-print-directory report
 
-all: setup tex
-	$(BIN)/snakemake --cores all
-	$(BIN)/snakemake --report results/report.html
-
-report: setup
-	$(BIN)/snakemake --report results/report.html
-
-test: setup tex
+test: setup tex ## ruff, snakefmt, snakemake --lint and the whole test suite
 	$(BIN)/ruff check src tests workflow
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 	$(BIN)/pytest
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' \
+		| awk -F '\t' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "  make model NAME=<model>   one model of config/config.yaml (results/models/<model>/)"
+
+figures: setup ## every figure of the registry (results/figures/)
+	$(SNAKEMAKE) figures
+
+tables: setup ## every table of the registry (results/tables/)
+	$(SNAKEMAKE) tables
+
+paper: setup tex ## the paper (results/paper/paper.pdf) and what it needs
+	$(SNAKEMAKE) results/paper/paper.pdf
+
+model: setup
+	@test -n "$(NAME)" || { echo "Name the model: make model NAME=<a key of models in config/config.yaml>"; exit 2; }
+	$(SNAKEMAKE) results/models/$(NAME)/fit.json results/models/$(NAME)/margins.csv
+
+hypotheses: setup ## the hypothesis quantities (results/models/hypotheses.csv)
+	$(SNAKEMAKE) results/models/hypotheses.csv
+
+multiverse: setup ## the specification curve's summary (results/multiverse/summary.csv)
+	$(SNAKEMAKE) results/multiverse/summary.csv
+
+plan: setup ## what a run would do and why, without running it (snakemake --dry-run)
+	$(BIN)/snakemake --dry-run
+
+report: setup ## the HTML report, rebuilt only when something it shows has changed
+	@test -f results/paper/paper.pdf || { echo "Nothing to report yet: run make all first."; exit 2; }
+	@$(MAKE) --no-print-directory $(REPORT)
+
+$(REPORT): $(REPORT_SHOWS)
+	$(BIN)/snakemake --report $@
 
 setup: $(STAMP)
 
@@ -52,16 +85,11 @@ tex:
 		echo "Missing:$$missing. Install as root: apt-get install $(TEX_PACKAGES)"; exit 1; \
 	fi
 
-# Everything needed to rebuild the paper offline: the tracked files as they are in the
-# working tree, with SHA256SUMS of every file inside and the archive's own checksum beside it.
-archive:
-	rm -rf $(ARCHIVE_DIR)/$(ARCHIVE_NAME) && mkdir -p $(ARCHIVE_DIR)/$(ARCHIVE_NAME)
-	git ls-files -z | xargs -0 cp --parents -t $(ARCHIVE_DIR)/$(ARCHIVE_NAME)
-	cd $(ARCHIVE_DIR)/$(ARCHIVE_NAME) && find . -type f ! -path ./SHA256SUMS -printf '%P\0' \
-		| LC_ALL=C sort -z | xargs -0 sha256sum > SHA256SUMS
-	tar $(TAR_FLAGS) -C $(ARCHIVE_DIR) -cf - $(ARCHIVE_NAME) | gzip -n > $(ARCHIVE_DIR)/$(ARCHIVE_NAME).tar.gz
-	cd $(ARCHIVE_DIR) && sha256sum $(ARCHIVE_NAME).tar.gz > $(ARCHIVE_NAME).tar.gz.sha256
-	rm -rf $(ARCHIVE_DIR)/$(ARCHIVE_NAME)
+# Everything needed to rebuild the paper offline: the files of HEAD (not the working tree),
+# MANIFEST.json and SHA256SUMS inside, the archive's own checksum beside it. Uncommitted
+# changes to tracked files stop it; ALLOW_DIRTY=1 packs HEAD anyway and records them.
+archive: setup ## results/archive/: the files of HEAD with MANIFEST.json and SHA256SUMS
+	$(BIN)/python -m abstention.archive $(if $(ALLOW_DIRTY),--allow-dirty)
 
-clean:
+clean: ## remove results/ and .snakemake/ (everything generated)
 	rm -rf results .snakemake
