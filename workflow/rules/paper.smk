@@ -109,7 +109,6 @@ rule numbers:
     resources:
         mem_mb=1000,
     params:
-        models=MODELS,
         reported={
             "Main": config["main_model"],
             "Cross": config["cross_section_model"],

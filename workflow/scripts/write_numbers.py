@@ -7,8 +7,9 @@ from abstention.outputs.numbers import collect, design_numbers, macro_file, mult
 
 with step_log(snakemake.log[0], "numbers") as log:
     given, params = snakemake.input, snakemake.params
-    models = {name: {"fit": fit, "margins": margins}
-              for name, fit, margins in zip(params.models, given.fits, given.margins, strict=True)}
+    # Each model's files sit in results/models/<name>/.
+    models = {Path(fit).parent.name: {"fit": fit, "margins": margins}
+              for fit, margins in zip(given.fits, given.margins, strict=True)}
     results = {
         "hypotheses": pd.read_csv(given.hypotheses),
         "checks": pd.read_csv(given.period_check),
