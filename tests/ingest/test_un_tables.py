@@ -11,6 +11,7 @@ import yaml
 from abstention.ingest.article19 import apply_article19
 from abstention.ingest.build import UNInputs, build_un_tables
 from abstention.ingest.readers.article19 import read_lost_votes
+from abstention.ingest.symbols import text_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,6 +37,11 @@ def un_inputs(root: Path) -> UNInputs:
         ga_files=sorted(raw.glob("un_ga_resolutions/*.json")),
         sc_files=sorted(raw.glob("un_sc_resolutions/*.json")),
         votes_2025=raw / "unga_2025_extract/un_votes_2025_processed.csv",
+        un_dl=raw / "un_dl_votes_2022/UN_DATA_2022-01-29.csv.zip",
+        un_dl_columns=root / "config/un_dl_columns.csv",
+        un_dl_row_fixes=root / "config/un_dl_row_fixes.csv",
+        un_dl_overlap_review=root / "config/un_dl_overlap_review.csv",
+        coverage_review=root / "config/coverage_review.csv",
         article19=root / "data/hand/article19_lost_vote.csv",
         voeten_published=raw / "voeten_unvotes/UNVotesPublished.RData",
         unvotes=raw / "voeten_unvotes/un_votes.rda",
@@ -107,9 +113,13 @@ def test_ukraine_russia_selection(tables):
 
 def test_sources_agree_where_they_overlap(tables):
     overlap = tables["source_overlap"]
-    assert len(overlap) == 3
+    assert len(overlap) == 4
     assert (overlap["state_votes"] > 10_000).all()
-    assert (overlap["agreement"] >= 0.999).all()
+    scrape = overlap["comparison"].str.contains("un_dl_2022")
+    assert (overlap.loc[~scrape, "agreement"] >= 0.999).all()
+    # The Digital Library scrape against the other sources: every disagreement is listed and
+    # of a reviewed kind (results/data/un_dl_disagreements.csv); yes/no/abstain agree on 99.7%.
+    assert overlap.loc[scrape, "agreement"].item() >= 0.997
 
 
 def test_tally_report_lists_known_problems_with_reasons(tables):
@@ -205,3 +215,39 @@ def test_article19_recodes_in_the_russia_ukraine_texts(tables):
     report_file = tables["article19_report"]
     assert set(report_file["action"]) == {"recoded", "not_applied", "conflict",
                                           "absent_after_cast_vote"}
+
+
+GEORGIA_TITLE = "displaced persons and refugees from Abkhazia"
+
+
+def test_georgia_displaced_persons_texts_complete(tables):
+    """The nineteen annual texts 2008-2026, each with the official tally (the Digital Library's
+    totals to 2021, the UN extracts' after), and Israel never voting yes or no."""
+    resolutions = tables["resolutions"]
+    texts = resolutions[(resolutions["body"] == "GA") & resolutions["recorded_vote"]
+                        & resolutions["title"].str.contains(GEORGIA_TITLE, case=False)]
+    assert sorted(texts["date"].dt.year) == list(range(2008, 2027))
+    zipped = ROOT / "data/raw/un_dl_votes_2022/UN_DATA_2022-01-29.csv.zip"
+    scrape = pd.read_csv(zipped, dtype=str, keep_default_na=False)
+    scrape = scrape.assign(key=scrape["Resolution"].map(text_key)).set_index("key")
+    votes = tables["votes"]
+    wrong = {}
+    for text in texts.itertuples():
+        counts = tally(votes, text.res_id)
+        listed = tuple(int(counts.get(v, 0)) for v in ("yes", "no", "abstain"))
+        if text.date.year <= 2021:
+            row = scrape.loc[text_key(text.symbol)]
+            official = tuple(int(row[c]) for c in ("YES COUNT", "NO COUNT", "ABSENT COUNT"))
+        else:
+            official = (text.official_yes, text.official_no, text.official_abstain)
+        if listed != official and text.symbol not in GEORGIA_KNOWN:
+            wrong[text.symbol] = (listed, official)
+        israel = votes[(votes["res_id"] == text.res_id) & (votes["iso3"] == "ISR")]["vote"]
+        assert israel.isin(["abstain", "absent"]).all() and len(israel) == 1, text.symbol
+    assert wrong == {}
+
+
+# Lists that differ from the official tally, kept by the precedence rule and still to be
+# resolved: 62/249 from the Voeten release (13-11-106), 71/290 from the unvotes tables (one no
+# short of 80-14-61); 77/293 is in known_tally_issues.csv.
+GEORGIA_KNOWN = {"A/RES/62/249", "A/RES/71/290", "A/RES/77/293"}

@@ -12,7 +12,8 @@ with step_log(snakemake.log[0], "un_tables") as log:
         ga_files=[Path(p) for p in given.ga],
         sc_files=[Path(p) for p in given.sc],
         **{name: Path(given[name]) for name in (
-            "votes_2025", "article19", "voeten_published", "unvotes", "roll_calls", "codelist",
+            "votes_2025", "un_dl", "un_dl_columns", "un_dl_row_fixes", "un_dl_overlap_review",
+            "coverage_review", "article19", "voeten_published", "unvotes", "roll_calls", "codelist",
             "regional_groups", "known_tally_issues", "sponsor_nonstate_patterns",
             "sponsor_entry_fixes", "date_corrections")},
     )

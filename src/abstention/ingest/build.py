@@ -10,9 +10,11 @@ import pandas as pd
 from abstention.ingest import votes as v
 from abstention.ingest.article19 import apply_article19
 from abstention.ingest.countries import country_mapper
-from abstention.ingest.readers import un2025, un_json, voeten
+from abstention.ingest.readers import un2025, un_dl, un_json, voeten
 from abstention.ingest.readers.article19 import read_lost_votes
 from abstention.ingest.sponsors import build_sponsorships
+
+COVERAGE_YEARS = (1946, 2026)
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,11 @@ class UNInputs:
     ga_files: list[Path]
     sc_files: list[Path]
     votes_2025: Path
+    un_dl: Path
+    un_dl_columns: Path
+    un_dl_row_fixes: Path
+    un_dl_overlap_review: Path
+    coverage_review: Path
     article19: Path
     voeten_published: Path
     unvotes: Path
@@ -80,7 +87,18 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
     recent = v.votes_2025_tables(records_2025, countries, set(ga.resolutions["symbol"]),
                                  str(inputs.votes_2025))
 
-    parts = (old, middle, ga, sc, recent)
+    existing = (old, middle, ga, recent)
+    keys = v.general_assembly_keys(pd.concat([p.resolutions for p in existing]))
+    records_dl = un_dl.read_un_dl(inputs.un_dl, mapper, inputs.un_dl_columns,
+                                  inputs.un_dl_row_fixes)
+    dl_last = pd.Timestamp(rule["un_dl_last_date"])
+    filled = v.un_dl_tables(records_dl, countries, set(keys.dropna()), dl_last,
+                            str(inputs.un_dl))
+    disagreements = v.overlap_disagreements(
+        *_existing_vs_un_dl(existing, keys, records_dl),
+        pd.read_csv(inputs.un_dl_overlap_review, dtype=str), str(inputs.un_dl_overlap_review))
+
+    parts = (old, middle, ga, sc, recent, filled)
     resolutions = pd.concat([p.resolutions for p in parts], ignore_index=True)
     resolutions["ukraine_russia"] = v.flag_ukraine_russia(resolutions, settings["ukraine_russia"])
     votes = pd.concat([p.votes for p in parts], ignore_index=True)
@@ -97,8 +115,14 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
 
     known = pd.read_csv(inputs.known_tally_issues, dtype=str)
     tally = v.tally_report(resolutions, votes, listing, known, str(inputs.known_tally_issues))
-    overlap = v.overlap_report(_overlap_pairs(published, unvotes, roll_calls, ga, records_2025,
-                                              rule["voeten_last_session"]))
+    pairs = _overlap_pairs(published, unvotes, roll_calls, ga, records_2025,
+                           rule["voeten_last_session"])
+    pairs["existing vs un_dl_2022 (texts both hold)"] = _existing_vs_un_dl(existing, keys,
+                                                                          records_dl)
+    overlap = v.overlap_report(pairs)
+    coverage = v.coverage_by_year(resolutions, records_dl.resolutions, COVERAGE_YEARS, dl_last,
+                                  pd.read_csv(inputs.coverage_review, dtype=str),
+                                  str(inputs.coverage_review))
     return {
         "resolutions": resolutions,
         "votes": votes,
@@ -106,10 +130,28 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
         "countries": countries,
         "tally_report": tally,
         "source_overlap": overlap,
+        "un_dl_disagreements": disagreements,
+        "coverage_by_year": coverage,
         "listing_report": listing,
         "sponsor_entries_skipped": sponsors.skipped,
         "article19_report": article19,
     }
+
+
+def _existing_vs_un_dl(existing, keys, records_dl):
+    """The other sources' votes (before Article 19) and the scrape's, keyed by text, on the
+    texts both hold; a text with several roll calls in the other sources (votes on parts) is
+    left out, as it cannot be matched to the scrape's one row."""
+    single = keys.dropna()
+    single = single[~single.duplicated(keep=False)]
+    votes = pd.concat([p.votes for p in existing], ignore_index=True)
+    votes = votes[votes["res_id"].isin(single.index)]
+    votes = votes.assign(key=votes["res_id"].map(single))
+    texts = records_dl.resolutions.set_index("symbol")["key"]
+    scraped = records_dl.listed_votes.assign(key=records_dl.listed_votes["symbol"].map(texts))
+    scraped = scraped[scraped["key"].isin(votes["key"])]
+    votes = votes[votes["key"].isin(scraped["key"])]
+    return votes[["key", "res_id", "source", "iso3", "vote"]], scraped[["key", "iso3", "vote"]]
 
 
 def _overlap_pairs(published, unvotes, roll_calls, ga, records_2025, last_session):

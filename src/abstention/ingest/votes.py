@@ -7,8 +7,17 @@ Sources and the rule that picks one where they overlap (config `votes`):
   `json_first_session` (absences dropped upstream, rebuilt from membership);
 - the UN extracts (UNxml) from `json_first_session` on, and the emergency and
   special sessions, plus every Security Council resolution;
-- the 2025 column extract for the General Assembly votes of 2025 the UN extracts lack.
+- the 2025 column extract for the General Assembly votes of 2025 the UN extracts lack;
+- the UN Digital Library scrape of 2022 (`un_dl_last_date`) for the General Assembly texts
+  none of the sources above holds.
 `overlap_report` compares the sources where they overlap.
+
+Why the scrape only fills: the sources above were checked against official tallies and each
+other, and the analysis was built on them; letting the scrape replace their votes would change
+what is already right without anyone seeing it. Texts are matched by `symbols.text_key`, so
+'R/15/1514', 'A/RES/15/1514' and 'A/RES/1514(XV)' are one text. Where the scrape and another
+source hold the same text, `overlap_disagreements` lists every state vote they disagree on,
+and each must be of a reviewed kind.
 """
 
 from __future__ import annotations
@@ -22,10 +31,12 @@ import pandas as pd
 from abstention.errors import DataError
 from abstention.ingest.countries import CountryMapper
 from abstention.ingest.readers.un2025 import Votes2025
+from abstention.ingest.readers.un_dl import DLVotes
 from abstention.ingest.readers.un_json import ResolutionRecords
+from abstention.ingest.symbols import text_key
 from abstention.vote_codes import CAST, UN_GROUPS
 
-TALLIED_SOURCES = ("unxml", "unga2025")  # sources that carry official counts
+TALLIED_SOURCES = ("unxml", "unga2025", "undl2022")  # sources that carry official counts
 RESOLUTION_COLUMNS = [
     "res_id",
     "body",
@@ -440,6 +451,40 @@ def votes_2025_tables(
                       pd.DataFrame())
 
 
+def un_dl_tables(records: DLVotes, countries: pd.DataFrame, present: set[str],
+                 last_date: pd.Timestamp, source: str) -> VoteTables:
+    """The scrape's General Assembly texts whose key no other source holds, dated on or before
+    `last_date`. X is an absence; a member on the date without a vote in the row is absent too.
+    Membership is the project's, as for every source: a vote by a state that was not a member
+    on the date is dropped and reported in the listing report (its tally then differs from the
+    official one, and the tally report asks for a reviewed reason)."""
+    texts = records.resolutions
+    taken = texts[~texts["key"].isin(present) & (texts["date"] <= last_date)]
+    listed = records.listed_votes[records.listed_votes["symbol"].isin(taken["symbol"])]
+    listed = listed.rename(columns={"symbol": "res_id"})[["res_id", "iso3", "vote"]]
+    dates = taken.set_index("symbol")["date"]
+    electorate = electorate_by_date(countries)
+    member = [iso3 in electorate(r, dates[r]) for r, iso3 in zip(listed["res_id"], listed["iso3"],
+                                                                 strict=True)]
+    outside = listed[~pd.Series(member, index=listed.index)]
+    report = outside.assign(issue="listed by the scrape, not a member on the date: dropped")
+    votes = complete_with_absences(listed.drop(index=outside.index), dates, electorate, source)
+    resolutions = taken.assign(
+        res_id=taken["symbol"], body="GA", draft="", agenda_item="",
+        adoption_type="By a recorded vote", count_issue="", recorded_vote=True, source="undl2022",
+    )
+    for vote in CAST:
+        resolutions[f"official_{vote}"] = resolutions[f"official_{vote}"].astype("Int64")
+    return VoteTables(resolutions[RESOLUTION_COLUMNS].reset_index(drop=True),
+                      votes.assign(source="undl2022"), report.reset_index(drop=True))
+
+
+def general_assembly_keys(resolutions: pd.DataFrame) -> pd.Series:
+    """The text key of each recorded General Assembly vote (missing where a symbol has no key)."""
+    recorded = resolutions[(resolutions["body"] == "GA") & resolutions["recorded_vote"]]
+    return recorded.set_index("res_id")["symbol"].map(text_key)
+
+
 def tally_report(
     resolutions: pd.DataFrame,
     votes: pd.DataFrame,
@@ -465,6 +510,8 @@ def tally_report(
     report = checked[
         ["res_id", "body", "date", "official_yes", "official_no", "official_abstain", "count_issue"]
     ].merge(counted.add_prefix("listed_").reset_index(), on="res_id", how="left")
+    listed = [f"listed_{vote}" for vote in CAST]
+    report[listed] = report[listed].fillna(0).astype(int)  # a text with no vote cast listed
     twice = listing_report.dropna(subset=["times"]).groupby("res_id").size()
     report["listed_twice"] = report["res_id"].map(twice).fillna(0).astype(int)
     differs = pd.Series(False, index=report.index)
@@ -529,3 +576,54 @@ def overlap_report(pairs: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.Da
             }
         )
     return pd.DataFrame(rows)
+
+
+def overlap_disagreements(existing: pd.DataFrame, scraped: pd.DataFrame, reviewed: pd.DataFrame,
+                          source: str) -> pd.DataFrame:
+    """Every state vote on which another source and the scrape disagree, on the texts both hold.
+
+    Both frames are keyed by (key, iso3) with a `vote`; `existing` also names its `res_id` and
+    `source`. A state one of them does not list is 'none' (not a member, for the scrape). Each
+    disagreement's kind (the pair of votes) must have a reason in the reviewed file; a new
+    kind stops the run.
+    """
+    joined = existing.merge(scraped[["key", "iso3", "vote"]], on=["key", "iso3"], how="outer",
+                            suffixes=("_existing", "_un_dl"))
+    joined[["res_id", "source"]] = joined.groupby("key")[["res_id", "source"]].transform("first")
+    joined = joined.fillna({"vote_existing": "none", "vote_un_dl": "none"})
+    differ = joined[joined["vote_existing"] != joined["vote_un_dl"]]
+    listed = differ.rename(columns={"vote_existing": "existing", "vote_un_dl": "un_dl"}).merge(
+        reviewed[["existing", "un_dl", "reason"]], on=["existing", "un_dl"], how="left")
+    new = listed[listed["reason"].isna()]
+    if not new.empty:
+        kinds = new.groupby(["existing", "un_dl"]).size().rename("states").reset_index()
+        raise DataError(source, "state votes", "the same vote in both sources, or the kind of "
+                        "difference reviewed with a reason", kinds.to_dict("records"))
+    columns = ["key", "res_id", "source", "iso3", "existing", "un_dl", "reason"]
+    return listed[columns].sort_values(["key", "iso3"]).reset_index(drop=True)
+
+
+def coverage_by_year(resolutions: pd.DataFrame, scraped: pd.DataFrame, years: tuple[int, int],
+                     scrape_last: pd.Timestamp, reviewed: pd.DataFrame, source: str
+                     ) -> pd.DataFrame:
+    """Recorded General Assembly texts per year: in the record, from each source, and in the
+    whole scrape. A text is its key (or its res_id where the symbol has none). A year up to
+    the scrape's last date with fewer texts in the record than in the scrape must be explained
+    in the reviewed file; otherwise the run stops."""
+    recorded = resolutions[(resolutions["body"] == "GA") & resolutions["recorded_vote"]]
+    texts = recorded.assign(year=recorded["date"].dt.year,
+                            text=recorded["symbol"].map(text_key).fillna(recorded["res_id"]))
+    index = pd.RangeIndex(years[0], years[1] + 1, name="year")
+    table = pd.DataFrame({"record": texts.groupby("year")["text"].nunique()}).reindex(index)
+    for name, part in texts.groupby("source"):
+        table[name] = part.groupby("year")["text"].nunique()
+    table["un_dl_2022_all"] = scraped.groupby(scraped["date"].dt.year)["key"].nunique()
+    table = table.reindex(index).fillna(0).astype(int)
+    short = table[(table.index <= scrape_last.year) & (table["record"] < table["un_dl_2022_all"])]
+    explained = short.index.isin(reviewed["year"].astype(int))
+    if not explained.all():
+        raise DataError(source, "years", "as many recorded texts in the record as in the "
+                        "scrape, or a reviewed reason", short[~explained][
+                            ["record", "un_dl_2022_all"]].reset_index().to_dict("records"))
+    return table.reset_index()
+

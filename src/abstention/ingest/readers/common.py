@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -42,6 +44,31 @@ def cow_years_to_iso3(
     """COW codes at mid-year, so a code reused by a successor state maps by date."""
     dates = pd.to_datetime(years.astype("int64").astype(str) + "-07-01")
     return mapper.cow_to_iso3(codes, dates, path)
+
+
+COUNT = re.compile(r"\d+")
+CATALOGUE_SUFFIX = re.compile(
+    r"\s*:\s*(?:resolution|decision)\s*/\s*adopted by the General Assembly\s*$")
+
+
+def count_cell(text: str, path: str | Path, where: str) -> int:
+    """A vote count as the Digital Library scrapes write it: digits only."""
+    if not COUNT.fullmatch(text.strip()):
+        raise DataError(path, where, "a non-negative integer count", text)
+    return int(text)
+
+
+def date_cell(text: str, path: str | Path, where: str) -> pd.Timestamp:
+    """A date as the Digital Library scrapes write it (2025-02-24); nothing else is guessed."""
+    try:
+        return pd.Timestamp(datetime.strptime(text.strip(), "%Y-%m-%d"))
+    except ValueError as exc:
+        raise DataError(path, where, "a date like 2025-02-24", text) from exc
+
+
+def catalogue_title(text: str) -> str:
+    """A Digital Library title without its catalogue tail (': resolution / adopted by ...')."""
+    return CATALOGUE_SUFFIX.sub("", text).strip()
 
 
 def read_csv_text(path: str | Path, **kwargs) -> pd.DataFrame:

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from abstention.errors import DataError
-from abstention.ingest.readers.common import read_csv_text
+from abstention.ingest.readers.common import (
+    catalogue_title,
+    count_cell,
+    date_cell,
+    read_csv_text,
+)
 
 COUNCILS = ("General Assembly", "Security Council")
 COUNT_COLUMNS = {
@@ -32,9 +36,6 @@ DESCRIPTIVE_COLUMNS = ("token", "Scrape_Year", "country", "subregion", "continen
 VOTE_CODES = {"YES": "yes", "NO": "no", "ABSTAIN": "abstain", "": None}
 MEMBER_COLUMN = re.compile(r"[A-Z]{3}")
 GA_SYMBOL = re.compile(r"A/(?:RES|DEC)/((?:ES-|S-)?\d+)/\d+(?: [A-Z])?")
-COUNT = re.compile(r"\d+")
-CATALOGUE_SUFFIX = re.compile(
-    r"\s*:\s*(?:resolution|decision)\s*/\s*adopted by the General Assembly\s*$")
 
 
 @dataclass(frozen=True)
@@ -43,19 +44,6 @@ class Votes2025:
     resolutions: pd.DataFrame
     listed_votes: pd.DataFrame  # symbol, iso3, vote (yes / no / abstain, missing for a blank)
     member_columns: tuple[str, ...]
-
-
-def _count(text: str, path: Path, where: str) -> int:
-    if not COUNT.fullmatch(text.strip()):
-        raise DataError(path, where, "a non-negative integer count", text)
-    return int(text)
-
-
-def _date(text: str, path: Path, where: str) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(datetime.strptime(text.strip(), "%Y-%m-%d"))
-    except ValueError as exc:
-        raise DataError(path, where, "a date like 2025-02-24", text) from exc
 
 
 def _member_columns(columns: list[str], path: Path) -> tuple[str, ...]:
@@ -85,16 +73,16 @@ def read_votes_2025(path: str | Path) -> Votes2025:
         if match is None:
             raise DataError(path, f"{line} Resolution", "a symbol like A/RES/ES-11/7",
                             row["Resolution"])
-        counts = {k: _count(row[c], path, f"{line} {c}") for k, c in COUNT_COLUMNS.items()}
-        total = _count(row["TOTAL VOTES"], path, f"{line} TOTAL VOTES")
+        counts = {k: count_cell(row[c], path, f"{line} {c}") for k, c in COUNT_COLUMNS.items()}
+        total = count_cell(row["TOTAL VOTES"], path, f"{line} TOTAL VOTES")
         if sum(counts.values()) != total:
             raise DataError(path, f"{line} {symbol}", f"counts adding up to TOTAL VOTES {total}",
                             counts)
         resolutions.append({
             "symbol": symbol,
             "session": match.group(1),
-            "date": _date(row["Date"], path, f"{line} Date"),
-            "title": CATALOGUE_SUFFIX.sub("", row["Title"]).strip(),
+            "date": date_cell(row["Date"], path, f"{line} Date"),
+            "title": catalogue_title(row["Title"]),
             "link": row["Link"],
             **{f"official_{k}": n for k, n in counts.items()},
         })
