@@ -106,6 +106,8 @@ def design_numbers(
         "UnvotesLastSession": int(unvotes.max()),
         "UnxmlFirstSession": int(unxml.min()),
         "UnxmlLastSession": int(unxml.max()),
+        "UnDlTexts": int((resolutions["source"] == "undl2022").sum()),
+        "UnDlLastYear": years.loc["undl2022", "max"].year,
         "ArmsFirstYear": features["arms_window"][0],
         "ArmsLastYear": features["arms_window"][1],
         "IdealYear": features["ideal_year"],
