@@ -94,9 +94,10 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
     dl_last = pd.Timestamp(rule["un_dl_last_date"])
     filled = v.un_dl_tables(records_dl, countries, set(keys.dropna()), dl_last,
                             str(inputs.un_dl))
+    shared_texts = _existing_vs_un_dl(existing, keys, records_dl)
     disagreements = v.overlap_disagreements(
-        *_existing_vs_un_dl(existing, keys, records_dl),
-        pd.read_csv(inputs.un_dl_overlap_review, dtype=str), str(inputs.un_dl_overlap_review))
+        *shared_texts, pd.read_csv(inputs.un_dl_overlap_review, dtype=str),
+        str(inputs.un_dl_overlap_review))
 
     parts = (old, middle, ga, sc, recent, filled)
     resolutions = pd.concat([p.resolutions for p in parts], ignore_index=True)
@@ -117,8 +118,7 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
     tally = v.tally_report(resolutions, votes, listing, known, str(inputs.known_tally_issues))
     pairs = _overlap_pairs(published, unvotes, roll_calls, ga, records_2025,
                            rule["voeten_last_session"])
-    pairs["existing vs un_dl_2022 (texts both hold)"] = _existing_vs_un_dl(existing, keys,
-                                                                          records_dl)
+    pairs["existing vs un_dl_2022 (texts both hold)"] = shared_texts
     overlap = v.overlap_report(pairs)
     coverage = v.coverage_by_year(resolutions, records_dl.resolutions, COVERAGE_YEARS, dl_last,
                                   pd.read_csv(inputs.coverage_review, dtype=str),
@@ -149,8 +149,9 @@ def _existing_vs_un_dl(existing, keys, records_dl):
     votes = votes.assign(key=votes["res_id"].map(single))
     texts = records_dl.resolutions.set_index("symbol")["key"]
     scraped = records_dl.listed_votes.assign(key=records_dl.listed_votes["symbol"].map(texts))
-    scraped = scraped[scraped["key"].isin(votes["key"])]
-    votes = votes[votes["key"].isin(scraped["key"])]
+    # isin with the distinct keys: pandas converts each value it is given to an Arrow scalar.
+    scraped = scraped[scraped["key"].isin(votes["key"].unique())]
+    votes = votes[votes["key"].isin(scraped["key"].unique())]
     return votes[["key", "res_id", "source", "iso3", "vote"]], scraped[["key", "iso3", "vote"]]
 
 

@@ -464,8 +464,8 @@ def un_dl_tables(records: DLVotes, countries: pd.DataFrame, present: set[str],
     listed = listed.rename(columns={"symbol": "res_id"})[["res_id", "iso3", "vote"]]
     dates = taken.set_index("symbol")["date"]
     electorate = electorate_by_date(countries)
-    member = [iso3 in electorate(r, dates[r]) for r, iso3 in zip(listed["res_id"], listed["iso3"],
-                                                                 strict=True)]
+    members = {text: electorate(text, date) for text, date in dates.items()}
+    member = [iso3 in members[r] for r, iso3 in zip(listed["res_id"], listed["iso3"], strict=True)]
     outside = listed[~pd.Series(member, index=listed.index)]
     report = outside.assign(issue="listed by the scrape, not a member on the date: dropped")
     votes = complete_with_absences(listed.drop(index=outside.index), dates, electorate, source)
