@@ -421,7 +421,8 @@ def _agreement(votes, resolutions, iso3: pd.Index, partner: str, label: str, win
         reasons,
         f"share of recorded GA votes on which the state voted as {label} did (yes/no/abstain; "
         "votes where either was absent excluded)",
-        "votes and resolutions tables of this project (Voeten et al.; UN resolution extracts)",
+        "votes and resolutions tables of this project (Voeten et al. and the unvotes tables; UN "
+        "resolution extracts; UN Digital Library voting records for the texts those lack)",
         _span(window),
         "share (0-1)",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -277,8 +278,10 @@ def collect(
     values["NumTallyDiffering"] = number_word(
         int((~tally["status"].isin(["ok", "official_unreadable"])).sum()))
     lowest = overlap["agreement"].min()
+    # Rounded down, so that 'at least' stays true (0.99783 is at least 99.7%, not 99.8%).
     values["NumOverlapAgreement"] = ("every state vote" if lowest == 1
-                                     else f"at least {percent(lowest, 1)} of state votes")
+                                     else f"at least {percent(math.floor(lowest * 1000) / 1000, 1)}"
+                                          " of state votes")
     values["NumPlaceboVotes"] = int(results["placebo"]["res_id"].nunique())
     return values
 
