@@ -17,6 +17,7 @@ FIXTURE_RAW = [
     "un_ga_resolutions/ES-11.json",
     "un_sc_resolutions/2022.json",
     "unga_2025_extract/un_votes_2025_processed.csv",
+    "un_dl_votes_2022/UN_DATA_2022-01-29.csv.zip",
     "voeten_unvotes/UNVotesPublished.RData",
     "voeten_unvotes/un_votes.rda",
     "voeten_unvotes/un_roll_calls.rda",
