@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 
 from abstention.errors import did_you_mean
 
@@ -74,8 +74,6 @@ def describe(error: ValidationError, config_file: str) -> list[str]:
 
 def _deepest(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf/allOf, the branch error that says most (jsonschema's best match)."""
-    from jsonschema.exceptions import best_match
-
     while error.context:
         error = best_match(error.context)
     return error

@@ -439,16 +439,21 @@ def votes_2025_tables(
                                    "vote": "absent"}))
     votes = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["symbol", "iso3", "vote"])
+    votes = pd.DataFrame({"res_id": votes["symbol"], "iso3": votes["iso3"],
+                          "vote": votes["vote"], "source": "unga2025"})
+    return VoteTables(_scraped_resolutions(taken, "unga2025"), votes, pd.DataFrame())
+
+
+def _scraped_resolutions(taken: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The resolutions table's rows for General Assembly texts taken from a Digital Library
+    scrape: one recorded vote each, keyed by its symbol, with the scrape's official counts."""
     resolutions = taken.assign(
         res_id=taken["symbol"], body="GA", draft="", agenda_item="",
-        adoption_type="By a recorded vote", count_issue="", recorded_vote=True, source="unga2025",
+        adoption_type="By a recorded vote", count_issue="", recorded_vote=True, source=source,
     )
     for vote in CAST:
         resolutions[f"official_{vote}"] = resolutions[f"official_{vote}"].astype("Int64")
-    votes = pd.DataFrame({"res_id": votes["symbol"], "iso3": votes["iso3"],
-                          "vote": votes["vote"], "source": "unga2025"})
-    return VoteTables(resolutions[RESOLUTION_COLUMNS].reset_index(drop=True), votes,
-                      pd.DataFrame())
+    return resolutions[RESOLUTION_COLUMNS].reset_index(drop=True)
 
 
 def un_dl_tables(records: DLVotes, countries: pd.DataFrame, present: set[str],
@@ -469,14 +474,8 @@ def un_dl_tables(records: DLVotes, countries: pd.DataFrame, present: set[str],
     outside = listed[~pd.Series(member, index=listed.index)]
     report = outside.assign(issue="listed by the scrape, not a member on the date: dropped")
     votes = complete_with_absences(listed.drop(index=outside.index), dates, electorate, source)
-    resolutions = taken.assign(
-        res_id=taken["symbol"], body="GA", draft="", agenda_item="",
-        adoption_type="By a recorded vote", count_issue="", recorded_vote=True, source="undl2022",
-    )
-    for vote in CAST:
-        resolutions[f"official_{vote}"] = resolutions[f"official_{vote}"].astype("Int64")
-    return VoteTables(resolutions[RESOLUTION_COLUMNS].reset_index(drop=True),
-                      votes.assign(source="undl2022"), report.reset_index(drop=True))
+    return VoteTables(_scraped_resolutions(taken, "undl2022"), votes.assign(source="undl2022"),
+                      report.reset_index(drop=True))
 
 
 def general_assembly_keys(resolutions: pd.DataFrame) -> pd.Series:
