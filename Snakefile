@@ -18,6 +18,7 @@ validate_config(config, "workflow/schemas/config.schema.json")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
+include: "workflow/rules/features.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/paper.smk"
 
@@ -29,4 +30,6 @@ rule all:
         rules.figures.input,
         rules.tables.input,
         "results/models/predictions.csv",
+        rules.ties.output,
+        rules.text_patrons.output,
         raw_checks(*RAW_SUMS),

@@ -46,6 +46,25 @@ def mapper(raw_dir: Path) -> CountryMapper:
     return country_mapper(raw_dir / "countrycode" / "codelist.rda")
 
 
+@pytest.fixture(scope="session")
+def source_tables(repo_root: Path, mapper: CountryMapper):
+    """`source_tables(*names)`: the ingest stage's checked tables of the named sources, each
+    built once from the vendored files."""
+    from abstention.ingest.source_tables import build_source_table
+
+    first_year = yaml.safe_load((repo_root / "config" / "config.yaml").read_text())["record"][
+        "first_year"]
+    built = {}
+
+    def tables(*names: str) -> dict:
+        for name in names:
+            if name not in built:
+                built[name] = build_source_table(name, mapper, first_year, repo_root)
+        return {name: built[name] for name in names}
+
+    return tables
+
+
 def run_snakemake(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args],
                           cwd=root, capture_output=True, text=True)

@@ -59,6 +59,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "res_id": _key(),
         "iso3": _key(),
         "role": _one_of({"sponsor", "additional"}),
+        "body": _one_of({"GA", "SC"}),
+        "session": _optional(),
+        "adoption": _one_of({"recorded vote", "without a vote"}),
     }),
     "countries": _table("countries", ["iso3"], {
         "iso3": _key(),

@@ -23,7 +23,7 @@ from abstention.features.build import (
     reference_members,
     vote_agreement,
 )
-from abstention.features.sources import TIE_VARIABLES, VARIABLES
+from abstention.features.sources import SOURCE_TABLES, TIE_VARIABLES, VARIABLES
 
 GROUPS = {"WEOG": "Western European and Others"}
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,10 +93,16 @@ def params(schema_defaults) -> dict:
     return schema_defaults("features")
 
 
+@pytest.fixture(scope="session")
+def feature_sources(source_tables) -> dict:
+    return source_tables(*SOURCE_TABLES)
+
+
 @pytest.fixture(scope="module")
-def tables(countries, raw_dir, schema_defaults):
+def tables(countries, feature_sources, schema_defaults):
     votes, resolutions = synthetic_votes()
-    return build_features(countries, votes, resolutions, raw_dir, schema_defaults("features"))
+    return build_features(countries, votes, resolutions, feature_sources,
+                          schema_defaults("features"))
 
 
 @pytest.fixture(scope="module")
@@ -292,12 +298,11 @@ def test_ties_follow_their_rules(features, params):
     ]  # fmt: skip
 
 
-def test_occupied_states_must_match_the_hand_file(countries, raw_dir, hand_dir, params):
+def test_occupied_states_must_match_the_hand_file(countries, params, feature_sources):
     votes, resolutions = synthetic_votes()
     params = {**params, "occupied_states": ["GEO", "MDA"]}
-    path = hand_dir / "security_ties_2022.csv"
-    with pytest.raises(DataError, match=rf"{path}.*occupied_states.*UKR"):
-        build_features(countries, votes, resolutions, raw_dir, params)
+    with pytest.raises(DataError, match=r"data/hand/security_ties_2022.csv.*occupied_states.*UKR"):
+        build_features(countries, votes, resolutions, feature_sources, params)
 
 
 def dcad_rows(raw_dir: Path) -> list[dict[str, str]]:
@@ -338,10 +343,10 @@ def test_ideal_pre_is_the_mean_before_the_arms_window(features, tables, raw_dir)
     assert codebook.at["ideal_pre", "year"] == "2000-2011"
 
 
-def test_ideal_pre_window_follows_the_config(countries, raw_dir, params):
+def test_ideal_pre_window_follows_the_config(countries, raw_dir, params, feature_sources):
     votes, resolutions = synthetic_votes()
     params = {**params, "arms_window": [2011, 2021], "pre_alignment_first_year": 2005}
-    tables = build_features(countries, votes, resolutions, raw_dir, params)
+    tables = build_features(countries, votes, resolutions, feature_sources, params)
     features = tables.features.set_index("iso3")
     assert features.at["USA", "ideal_pre"] == pytest.approx(ideal_mean(raw_dir, 2, 2005, 2010))
     assert math.isnan(features.at["SSD", "ideal_pre"])
@@ -349,11 +354,11 @@ def test_ideal_pre_window_follows_the_config(countries, raw_dir, params):
     assert reasons["SSD", "ideal_pre"] == "no ideal point in 2005-2010"
 
 
-def test_pre_alignment_must_start_before_the_arms_window(countries, raw_dir, params):
+def test_pre_alignment_must_start_before_the_arms_window(countries, params, feature_sources):
     votes, resolutions = synthetic_votes()
     params = {**params, "pre_alignment_first_year": 2012}
     with pytest.raises(DataError, match="pre_alignment_first_year"):
-        build_features(countries, votes, resolutions, raw_dir, params)
+        build_features(countries, votes, resolutions, feature_sources, params)
 
 
 def test_schema_features_are_the_parameters_and_reject_bad_values(params):
@@ -421,7 +426,8 @@ def test_codebook_lists_every_variable_with_a_source(tables):
     (lambda params: {k: v for k, v in params.items() if k != "atop_year"},
      r"\[missing keys\].*'atop_year'"),
 ])
-def test_unknown_or_missing_parameter_stops_naming_it(countries, raw_dir, params, change, named):
+def test_unknown_or_missing_parameter_stops_naming_it(countries, params, change, named,
+                                                         feature_sources):
     votes, resolutions = synthetic_votes()
     with pytest.raises(DataError, match=named):
-        build_features(countries, votes, resolutions, raw_dir, change(params))
+        build_features(countries, votes, resolutions, feature_sources, change(params))

@@ -19,8 +19,9 @@ from abstention.ingest.readers.atop import read_atop
 from abstention.ingest.readers.cepii import read_cepii_distances
 from abstention.ingest.readers.cow import (
     FORMER_USSR,
+    capitals_on,
     great_circle_km,
-    read_cow_capitals,
+    read_cow_capital_spells,
     read_cow_states,
 )
 from abstention.ingest.readers.exercises import read_exercises
@@ -181,7 +182,8 @@ def test_former_ussr_list_matches_cow_state_system(raw_dir, mapper):
 
 
 def test_cow_capital_distances_agree_with_cepii(raw_dir, mapper):
-    capitals = read_cow_capitals(raw_dir / "cow" / "cow_capitals.rda", mapper, "2021-12-31")
+    spells = read_cow_capital_spells(raw_dir / "cow" / "cow_capitals.rda", mapper, 1991)
+    capitals = capitals_on(spells, "2021-12-31")
     at = capitals.set_index("iso3")
     moscow = at.loc["RUS"]
     assert moscow.capital == "Moscow"  # St Petersburg before 1918
@@ -248,6 +250,15 @@ def test_polity_duplicated_state_year_stops(tmp_path, raw_dir, mapper):
     path.write_text("\n".join([lines[0], israel, israel]) + "\n")
     with raises_naming(path, "iso3, year", "('ISR', 2018)"):
         read_polity(path, mapper, 2018, 2018)
+
+
+def test_polity_keeps_the_continuing_entity_in_a_transition_year(raw_dir, mapper):
+    # p5v2018.csv: Yugoslavia 1991 as YUG (345, ends 1991) and YGS (347); Ethiopia 1993 as ETH
+    # (530, ends 1993, -88) and ETI (529); Sudan 2011 as SUD and SDN (626).
+    polity = read_polity(raw_dir / "polity5" / "p5v2018.csv", mapper, 1991, 2011)
+    at = polity.set_index(["iso3", "year"])
+    assert at.at[("YUG", 1991), "polity2"] == -5 and at.at[("ETH", 1993), "polity2"] == 1
+    assert not polity.duplicated(["iso3", "year"]).any()
 
 
 def test_idealpoints_2021(raw_dir, mapper):

@@ -13,7 +13,7 @@ from matplotlib.colors import to_hex
 
 from abstention.errors import DataError
 from abstention.ingest.countries import country_mapper
-from abstention.ingest.readers.cow import read_cow_capitals
+from abstention.ingest.readers.cow import capitals_on
 from abstention.ingest.readers.natural_earth import read_country_polygons
 from abstention.outputs.figure_builders import world_map
 from abstention.outputs.map_layers import (
@@ -146,13 +146,11 @@ def test_every_member_and_cosponsor_of_es11_1_is_drawn_visibly(world, outlines, 
         "codelist": RAW / "countrycode" / "codelist.rda",
         "panel": workflow_results / "analysis" / "panel.parquet",
         "territories": TERRITORIES,
-        "capitals": RAW / "cow" / "cow_capitals.rda",
+        "capitals": workflow_results / "data" / "sources" / "capitals.parquet",
     }
     vote = pd.read_parquet(inputs["panel"]).query("symbol == 'A/RES/ES-11/1'")
     assert len(vote) == 193 and vote["cosponsor"].sum() == 96
-    capitals = read_cow_capitals(
-        inputs["capitals"], country_mapper(inputs["codelist"]), vote["date"].iloc[0]
-    )
+    capitals = capitals_on(pd.read_parquet(inputs["capitals"]), vote["date"].iloc[0])
     markers = small_state_markers(world, vote["iso3"], capitals, THRESHOLD_KM2)
     own_outline = set(outlines.loc[outlines["iso3"].isin(set(vote["iso3"])), "iso3"])
     assert own_outline | set(markers["iso3"]) == set(vote["iso3"])

@@ -10,7 +10,12 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "abstention"
 STAGES = ("ingest", "features", "models", "outputs")
-SHARED = ("errors", "logs", "labels", "schemas", "table_schemas", "vote_codes")
+SHARED = (
+    "errors", "logs", "labels", "schemas", "table_schemas", "variables", "vote_codes",
+)  # fmt: skip
+SCRIPTS = PACKAGE.parents[1] / "workflow" / "scripts"
+# The scripts of the rules after the ingest stage that build features.
+FEATURE_SCRIPTS = ("build_features", "build_ties", "classify_texts")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -58,3 +63,38 @@ def test_an_upward_import_is_found(tmp_path):
     planted.write_text("from abstention.outputs.latex import escape\n")
     assert upward_imports(planted, "features") == ["abstention.outputs.latex",
                                                    "abstention.outputs.latex.escape"]
+
+
+def raw_reads(path: Path) -> list[str]:
+    """Imports of a reader function (`read_*`) or of the R-file reader, and literal paths into
+    data/raw or data/hand: what a module or script of a stage after the ingest must not hold."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found += [f"{node.module}.{alias.name}" for alias in node.names
+                      if alias.name.startswith("read_")]
+            if node.module.endswith("readers.rdata"):
+                found.append(node.module)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value.startswith(("data/raw", "data/hand")):
+                found.append(node.value)
+    return found
+
+
+def test_features_read_only_ingest_tables():
+    files = [*(PACKAGE / "features").rglob("*.py"),
+             *(SCRIPTS / f"{name}.py" for name in FEATURE_SCRIPTS)]
+    offenders = {path.name: raw_reads(path) for path in files}
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+@pytest.mark.parametrize("planted", [
+    "from abstention.ingest.readers.sipri import read_sipri\n",
+    "from pathlib import Path\nRAW = Path('data/raw') / 'sipri_arms'\n",
+    "import pandas as pd\nties = pd.read_csv('data/hand/security_ties_2022.csv')\n",
+])
+def test_a_raw_read_in_features_is_found(tmp_path, planted):
+    module = tmp_path / "planted.py"
+    module.write_text(planted)
+    assert raw_reads(module) != []

@@ -1,32 +1,3 @@
-rule features:
-    input:
-        countries="results/data/countries.parquet",
-        votes="results/data/votes.parquet",
-        resolutions="results/data/resolutions.parquet",
-        checked=raw_checks_of(FEATURE_RAW_FILES),
-        raw=FEATURE_RAW_FILES,
-        hand=f"data/hand/{HAND_FILE}",
-        code=script_code("build_features"),
-    output:
-        features="results/data/features.parquet",
-        features_csv="results/data/features.csv",
-        codebook="results/data/codebook.csv",
-        missing="results/data/features_missing.csv",
-    log:
-        "results/logs/features.log",
-    benchmark:
-        "results/benchmarks/rules/features.tsv"
-    conda:
-        "../envs/analysis.yaml"
-    threads: 1
-    resources:
-        mem_mb=4000,
-    params:
-        settings=config["features"],
-    script:
-        "../scripts/build_features.py"
-
-
 rule panel:
     input:
         resolutions="results/data/resolutions.parquet",

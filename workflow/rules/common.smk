@@ -2,7 +2,9 @@ from pathlib import Path
 
 from abstention.code_deps import import_closure
 from abstention.ingest.checksums import read_sums
-from abstention.features.sources import HAND_FILE, RAW_FILES as FEATURE_SOURCES
+from abstention.features.sources import SOURCE_TABLES as FEATURE_SOURCE_TABLES
+from abstention.features.sources import TIE_SOURCE_TABLES
+from abstention.ingest.source_files import CODELIST, SOURCE_FILES
 from abstention.models.specs import HashedParam
 
 
@@ -40,7 +42,13 @@ def raw_checks_of(paths):
     return raw_checks(*sorted(folders))
 
 
-FEATURE_RAW_FILES = sorted(f"data/raw/{relative}" for relative in FEATURE_SOURCES.values())
+SOURCE_INPUT_FILES = sorted({path for paths in SOURCE_FILES.values() for path in paths})
+SOURCE_RAW_FILES = [path for path in SOURCE_INPUT_FILES if path.startswith("data/raw/")]
+
+
+def source_tables(*names):
+    """The ingest stage's checked tables of the named sources."""
+    return {name: f"results/data/sources/{name}.parquet" for name in names}
 
 
 def model_spec(name, **overrides):
@@ -133,7 +141,7 @@ NAMED_FILES = {
     "topojson": "data/raw/natural_earth/countries-50m.json",
     "codelist": "data/raw/countrycode/codelist.rda",
     "territories": "config/map_territories.csv",
-    "capitals": "data/raw/cow/cow_capitals.rda",
+    "capitals": "results/data/sources/capitals.parquet",
     "hypotheses": "results/models/hypotheses.csv",
     "period_check": "results/models/period_check.csv",
     "heterogeneity": "results/models/heterogeneity.csv",

@@ -62,6 +62,7 @@ rule un_tables:
         resolutions="results/data/resolutions.parquet",
         votes="results/data/votes.parquet",
         sponsorships="results/data/sponsorships.parquet",
+        sponsorship_by_session="results/data/sponsorship_by_session.csv",
         countries="results/data/countries.parquet",
         tally_report="results/data/tally_report.csv",
         source_overlap="results/data/source_overlap.csv",
@@ -84,3 +85,26 @@ rule un_tables:
         settings={k: config[k] for k in ("votes", "regional_groups", "ukraine_russia", "article19")},
     script:
         "../scripts/build_un_tables.py"
+
+
+rule source_tables:
+    input:
+        checked=raw_checks_of(SOURCE_RAW_FILES),
+        files=SOURCE_INPUT_FILES,
+        codelist=CODELIST,
+        code=script_code("build_source_tables"),
+    output:
+        **{name: f"results/data/sources/{name}.parquet" for name in SOURCE_FILES},
+    log:
+        "results/logs/source_tables.log",
+    benchmark:
+        "results/benchmarks/rules/source_tables.tsv"
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        first_year=config["record"]["first_year"],
+    script:
+        "../scripts/build_source_tables.py"

@@ -41,32 +41,16 @@ table saying why. Conventions that are choices rather than facts:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from abstention.errors import DataError
-from abstention.features.sources import (
-    HAND_FILE,
-    HAND_VARIABLES,
-    RAW_FILES,
-    VARIABLES,
-)
-from abstention.ingest.countries import CountryMapper, country_mapper
-from abstention.ingest.readers.atop import read_atop
-from abstention.ingest.readers.cepii import read_cepii_distances
+from abstention.features.sources import HAND_VARIABLES, SOURCE_TABLES, VARIABLES
 from abstention.ingest.readers.common import require_columns
-from abstention.ingest.readers.cow import FORMER_USSR, great_circle_km, read_cow_capitals
-from abstention.ingest.readers.dcad import read_dcad
-from abstention.ingest.readers.exercises import read_exercises
-from abstention.ingest.readers.freedom_house import read_freedom_house
-from abstention.ingest.readers.hand import base_consent, read_security_ties, security_ties_wide
-from abstention.ingest.readers.idealpoints import read_idealpoints
-from abstention.ingest.readers.polity import read_polity
-from abstention.ingest.readers.sipri import read_sipri
-from abstention.ingest.readers.trade import read_russia_trade
-from abstention.ingest.readers.wdi import read_wdi
+from abstention.ingest.readers.cow import FORMER_USSR, capitals_on, great_circle_km
+from abstention.ingest.readers.hand import base_consent, security_ties_wide
+from abstention.ingest.source_files import SOURCE_FILES
 from abstention.ingest.votes import members_at
 from abstention.schemas import require_unique
 from abstention.vote_codes import CAST, UN_GROUP_NAMES
@@ -553,26 +537,24 @@ def _distance(cepii: pd.DataFrame, capitals: pd.DataFrame, iso3: pd.Index) -> _C
     )
 
 
-def _security(files: dict, mapper: CountryMapper, hand_dir: Path, iso3: pd.Index, params: dict):
-    columns = _arms(read_sipri(files["sipri"], mapper), iso3, params["arms_window"])
+def _security(sources: dict, iso3: pd.Index, params: dict):
+    columns = _arms(sources["sipri"], iso3, params["arms_window"])
     atop_year = params["atop_year"]
-    atop = read_atop(files["atop"], mapper, atop_year, atop_year)
-    columns["alliance_russia"] = _alliance(atop, iso3, atop_year)
-    ties_path = hand_dir / HAND_FILE
-    ties = read_security_ties(ties_path, mapper)
+    columns["alliance_russia"] = _alliance(sources["atop"], iso3, atop_year)
+    ties_path = SOURCE_FILES["security_ties"][0]
+    ties = sources["security_ties"]
     columns.update(_hand(ties, iso3))
-    exercises = read_exercises(files["exercises"], mapper)
-    columns["exercises_russia"] = _exercises(exercises, iso3, params["exercises_window"])
-    dcad = read_dcad(files["dcad"], mapper)
-    columns.update(_dcad(dcad, iso3, params["arms_window"][0]))
+    columns["exercises_russia"] = _exercises(sources["exercises"], iso3,
+                                             params["exercises_window"])
+    columns.update(_dcad(sources["dcad"], iso3, params["arms_window"][0]))
     consent = base_consent(ties, ties_path)
     columns.update(_ties(columns, consent, iso3, params, ties_path))
     return columns
 
 
-def _alignment(files: dict, mapper: CountryMapper, votes, resolutions, iso3, params: dict):
+def _alignment(sources: dict, votes, resolutions, iso3, params: dict):
     year = params["ideal_year"]
-    ideal = read_idealpoints(files["idealpoints"], mapper)
+    ideal = sources["idealpoints"]
     values, reasons = _lookup(
         ideal.loc[ideal["year"] == year],
         iso3,
@@ -632,26 +614,18 @@ def _freedom_house(fh: pd.DataFrame, iso3: pd.Index, edition: int) -> _Column:
     )
 
 
-def _controls(files: dict, mapper: CountryMapper, members: pd.DataFrame, iso3, params: dict):
+def _controls(sources: dict, members: pd.DataFrame, iso3, params: dict):
     reference = pd.Timestamp(params["reference_year"], 12, 31)
-    polity_year = params["polity_year"]
     columns = {
-        "fh_total": _freedom_house(
-            read_freedom_house(files["freedom_house"], mapper), iso3, params["fh_edition"]
-        ),
-        "polity2": _polity(
-            read_polity(files["polity"], mapper, polity_year, polity_year), iso3, polity_year
-        ),
+        "fh_total": _freedom_house(sources["freedom_house"], iso3, params["fh_edition"]),
+        "polity2": _polity(sources["polity"], iso3, params["polity_year"]),
     }
-    gdp = read_wdi(files["wdi_gdp"], mapper, "gdp")
-    population = read_wdi(files["wdi_population"], mapper, "population")
-    columns.update(_wdi(gdp, population, iso3, params["wdi_year"]))
-    trade = read_russia_trade(files["trade_russia"], files["trade_world"], mapper)
-    columns["trade_share_russia"] = _trade(trade, iso3, params["trade_year"])
+    wdi = sources["wdi"]
+    columns.update(_wdi(wdi[["iso3", "year", "gdp"]].dropna(),
+                        wdi[["iso3", "year", "population"]].dropna(), iso3, params["wdi_year"]))
+    columns["trade_share_russia"] = _trade(sources["trade"], iso3, params["trade_year"])
     columns["dist_moscow_log"] = _distance(
-        read_cepii_distances(files["cepii"], mapper),
-        read_cow_capitals(files["cow_capitals"], mapper, reference),
-        iso3,
+        sources["cepii"], capitals_on(sources["capitals"], reference), iso3
     )
     columns["former_ussr"] = _column(
         pd.Series(iso3.isin(sorted(FORMER_USSR)), index=iso3).astype(float),
@@ -676,27 +650,25 @@ def build_features(
     countries: pd.DataFrame,
     votes: pd.DataFrame,
     resolutions: pd.DataFrame,
-    raw_dir: Path,
+    sources: dict[str, pd.DataFrame],
     params: dict,
-    *,
-    hand_dir: Path | None = None,
 ) -> FeatureTables:
     """Covariates for the UN members at the end of `reference_year`, with codebook and gaps.
 
-    `raw_dir` is data/raw (files in RAW_FILES); `hand_dir` defaults to its
-    sibling data/hand. `params` is the whole config features section.
+    `sources` holds the ingest stage's checked tables named in SOURCE_TABLES; `params` is the
+    whole config features section.
     """
     params = _checked_params(params)
-    raw_dir = Path(raw_dir)
-    hand_dir = Path(hand_dir) if hand_dir is not None else raw_dir.parent / "hand"
-    files = {key: raw_dir / relative for key, relative in RAW_FILES.items()}
-    mapper = country_mapper(files["codelist"])
+    absent = sorted(set(SOURCE_TABLES) - set(sources))
+    if absent:
+        raise DataError("features", "source tables", f"every one of {list(SOURCE_TABLES)}",
+                        f"missing {absent}")
     members = reference_members(countries, pd.Timestamp(params["reference_year"], 12, 31))
     iso3 = pd.Index(members["iso3"], name="iso3")
     columns = {
-        **_security(files, mapper, hand_dir, iso3, params),
-        **_alignment(files, mapper, votes, resolutions, iso3, params),
-        **_controls(files, mapper, members, iso3, params),
+        **_security(sources, iso3, params),
+        **_alignment(sources, votes, resolutions, iso3, params),
+        **_controls(sources, members, iso3, params),
     }
     features = pd.DataFrame(
         {

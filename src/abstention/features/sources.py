@@ -1,27 +1,18 @@
-"""The files the country features read, relative to data/raw and data/hand, and the variables
-they write.
+"""The source tables the country features read, and the variables they write.
 
-Kept apart from build.py, which imports every reader, so the workflow can name exactly
-these files as the features rule's inputs, and check the variables models name, while it parses.
+Kept apart from build.py so the workflow can name exactly these tables as the features rule's
+inputs, and check the variables models name, while it parses.
 """
 
-RAW_FILES = {
-    "codelist": "countrycode/codelist.rda",
-    "sipri": "sipri_arms/trade_register.csv",
-    "atop": "atop/atop_alliance.rda",
-    "cow_capitals": "cow/cow_capitals.rda",
-    "freedom_house": "freedom_house/All_data_FIW_2013-2024.xlsx",
-    "polity": "polity5/p5v2018.csv",
-    "wdi_gdp": "wdi/gdp_current_usd.csv",
-    "wdi_population": "wdi/population.csv",
-    "cepii": "cepii_geodist/dist_cepii.csv",
-    "trade_russia": "russia_trade_dots/rf_exports_2023.xlsx",
-    "trade_world": "russia_trade_dots/tot_exports_2023.xlsx",
-    "exercises": "russia_exercises/joint_military_exercises_involving_russia.csv",
-    "dcad": "dcad/DCAD-v1.0-main.csv",
-    "idealpoints": "voeten_idealpoints/IdealpointsJuly2025.dta",
-}
-HAND_FILE = "security_ties_2022.csv"
+# The ingest stage's source tables (results/data/sources/<name>.parquet) the features read.
+SOURCE_TABLES = (
+    "sipri", "atop", "dcad", "exercises", "freedom_house", "polity", "wdi", "trade", "cepii",
+    "capitals", "idealpoints", "security_ties",
+)  # fmt: skip
+# The source tables the ties by state, year and patron read (besides the countries table).
+TIE_SOURCE_TABLES = (
+    "sipri", "atop", "dcad", "us_troops", "us_bases", "russia_presence", "operational_dependence",
+)  # fmt: skip
 
 HAND_VARIABLES = (
     "csto_member",

@@ -12,7 +12,7 @@ from abstention.ingest.article19 import apply_article19
 from abstention.ingest.countries import country_mapper
 from abstention.ingest.readers import un2025, un_dl, un_json, voeten
 from abstention.ingest.readers.article19 import read_lost_votes
-from abstention.ingest.sponsors import build_sponsorships
+from abstention.ingest.sponsors import build_sponsorships, sponsorship_by_session, with_adoption
 
 COVERAGE_YEARS = (1946, 2026)
 
@@ -113,6 +113,7 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
     entries = entries[entries["res_id"].isin(resolutions["res_id"])]
     patterns = pd.read_csv(inputs.sponsor_nonstate_patterns).to_dict("records")
     sponsors = build_sponsorships(entries, mapper, patterns, "data/raw/un_*_resolutions")
+    sponsorships = with_adoption(sponsors.sponsorships, resolutions)
 
     known = pd.read_csv(inputs.known_tally_issues, dtype=str)
     tally = v.tally_report(resolutions, votes, listing, known, str(inputs.known_tally_issues))
@@ -126,7 +127,9 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
     return {
         "resolutions": resolutions,
         "votes": votes,
-        "sponsorships": sponsors.sponsorships,
+        "sponsorships": sponsorships,
+        "sponsorship_by_session": sponsorship_by_session(
+            resolutions, sponsorships, sponsors.skipped, v.UN_EXTRACT_SOURCE),
         "countries": countries,
         "tally_report": tally,
         "source_overlap": overlap,

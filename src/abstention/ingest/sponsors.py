@@ -131,3 +131,45 @@ def build_sponsorships(
     return SponsorTables(
         frame, pd.DataFrame(skipped, columns=["res_id", "entry", "role", "reason"])
     )
+
+
+ADOPTION = {True: "recorded vote", False: "without a vote"}
+
+
+def with_adoption(sponsorships: pd.DataFrame, resolutions: pd.DataFrame) -> pd.DataFrame:
+    """Each sponsorship with its text's body, session and adoption (a recorded vote or none),
+    so General Assembly and Security Council lists stay apart by `body`."""
+    texts = resolutions[["res_id", "body", "session", "recorded_vote"]]
+    joined = sponsorships.merge(texts, on="res_id", how="left", validate="many_to_one")
+    unknown = joined.loc[joined["body"].isna(), "res_id"].unique()
+    if len(unknown):
+        raise DataError("resolutions", "res_id", "a text for every sponsor list",
+                        list(unknown[:10]))
+    joined["adoption"] = joined.pop("recorded_vote").map(ADOPTION)
+    return joined[["res_id", "iso3", "role", "body", "session", "adoption"]]
+
+
+def sponsorship_by_session(
+    resolutions: pd.DataFrame, sponsorships: pd.DataFrame, skipped: pd.DataFrame, source: str
+) -> pd.DataFrame:
+    """Per body and session of the UN extracts: texts, texts with a state sponsor list (by
+    adoption), texts submitted only by an officer or organ, and co-sponsorships."""
+    texts = resolutions.loc[resolutions["source"] == source]
+    listed = set(sponsorships["res_id"])
+    officer_only = set(skipped["res_id"]) - listed
+    table = texts.assign(
+        with_list=texts["res_id"].isin(listed),
+        officer_only=texts["res_id"].isin(officer_only),
+        recorded_with_list=texts["res_id"].isin(listed) & texts["recorded_vote"],
+    ).groupby(["body", "session"]).agg(
+        texts=("res_id", "size"),
+        texts_with_state_sponsors=("with_list", "sum"),
+        of_which_recorded_vote=("recorded_with_list", "sum"),
+        submitted_by_officer_only=("officer_only", "sum"),
+    )
+    counts = sponsorships.groupby(["body", "session"]).agg(
+        cosponsorships=("iso3", "size"), sponsoring_states=("iso3", "nunique"))
+    table = table.join(counts).fillna(0).astype("int64").reset_index()
+    table["of_which_without_vote"] = (
+        table["texts_with_state_sponsors"] - table["of_which_recorded_vote"])
+    return table

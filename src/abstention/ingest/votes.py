@@ -36,7 +36,8 @@ from abstention.ingest.readers.un_json import ResolutionRecords
 from abstention.ingest.symbols import text_key
 from abstention.vote_codes import CAST, UN_GROUPS
 
-TALLIED_SOURCES = ("unxml", "unga2025", "undl2022")  # sources that carry official counts
+UN_EXTRACT_SOURCE = "unxml"  # the UN resolution extracts, the only source of sponsor lists
+TALLIED_SOURCES = (UN_EXTRACT_SOURCE, "unga2025", "undl2022")  # sources that carry official counts
 RESOLUTION_COLUMNS = [
     "res_id",
     "body",
@@ -396,11 +397,12 @@ def json_tables(
     else:
         electorate = electorate_by_date(countries)
     votes = complete_with_absences(listed, dates, electorate, source)
-    resolutions = kept.assign(recorded_vote=kept["res_id"].isin(listed["res_id"]), source="unxml")[
+    recorded = kept["res_id"].isin(listed["res_id"])
+    resolutions = kept.assign(recorded_vote=recorded, source=UN_EXTRACT_SOURCE)[
         RESOLUTION_COLUMNS
     ]
     report = pd.concat([duplicates, twice], ignore_index=True)
-    return VoteTables(resolutions, votes.assign(source="unxml"), report)
+    return VoteTables(resolutions, votes.assign(source=UN_EXTRACT_SOURCE), report)
 
 
 def votes_2025_tables(

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from abstention.ingest.countries import country_mapper
-from abstention.ingest.readers.cow import read_cow_capitals
+from abstention.ingest.readers.cow import capitals_on
 from abstention.ingest.readers.natural_earth import read_country_polygons
 from abstention.outputs import figures
 from abstention.outputs.map_layers import colour_by_sovereign, read_territories, small_state_markers
@@ -40,9 +39,7 @@ def world_map(inputs, params) -> Figure:
     es11_1 = panel[panel["symbol"] == ES11_1]
     territories = read_territories(inputs["territories"])
     outlines = colour_by_sovereign(polygons, territories, es11_1["iso3"], inputs["territories"])
-    capitals = read_cow_capitals(
-        inputs["capitals"], country_mapper(inputs["codelist"]), es11_1["date"].iloc[0]
-    )
+    capitals = capitals_on(pd.read_parquet(inputs["capitals"]), es11_1["date"].iloc[0])
     threshold = params["small_state_km2"]
     markers = small_state_markers(polygons, es11_1["iso3"], capitals, threshold)
     return figures.world_map_es11_1(outlines, es11_1, markers, threshold)

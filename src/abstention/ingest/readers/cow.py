@@ -65,23 +65,38 @@ def read_cow_states(path: str | Path, mapper: CountryMapper, on: str | pd.Timest
     ).sort_values("iso3", ignore_index=True)
 
 
-def read_cow_capitals(path: str | Path, mapper: CountryMapper, on: str | pd.Timestamp):
-    """Capital of each state on a date (capitals move): iso3, cown, capital, lat, lon."""
-    on = pd.Timestamp(on)
+def read_cow_capital_spells(path: str | Path, mapper: CountryMapper, first_year: int):
+    """Capital spells (capitals move) that last into `first_year` or later: iso3, cown,
+    capital, start, end, lat, lon. Each code is mapped at the spell's first day in the period,
+    so a code reused by a successor state maps by date."""
     table = read_rdata_table(path, "cow_capitals")
     require_columns(table, ["ccode", "capital", "stdate", "enddate", "lat", "lng"], path)
-    table = _at_date(table, pd.to_datetime(table["stdate"]), pd.to_datetime(table["enddate"]), on)
-    require_unique(table, ["ccode"], path)
-    iso3 = mapper.cow_to_iso3(table["ccode"], pd.Series(on, index=table.index), path)
-    return pd.DataFrame(
+    start, end = pd.to_datetime(table["stdate"]), pd.to_datetime(table["enddate"])
+    period_start = pd.Timestamp(first_year, 1, 1)
+    skipped = [*NO_ISO3, *DEFUNCT_OPEN_CAPITALS]
+    kept = (end >= period_start) & ~table["ccode"].isin(skipped)
+    table, start, end = table.loc[kept], start[kept], end[kept]
+    iso3 = mapper.cow_to_iso3(table["ccode"], start.clip(lower=period_start), path)
+    spells = pd.DataFrame(
         {
             "iso3": iso3,
             "cown": table["ccode"].astype("int64"),
             "capital": table["capital"],
+            "start": start,
+            "end": end,
             "lat": table["lat"].astype("float64"),
             "lon": table["lng"].astype("float64"),
         }
-    ).sort_values("iso3", ignore_index=True)
+    )
+    return spells.sort_values(["iso3", "start"], ignore_index=True)
+
+
+def capitals_on(spells: pd.DataFrame, on: str | pd.Timestamp) -> pd.DataFrame:
+    """Each state's capital on a date, from `read_cow_capital_spells`."""
+    on = pd.Timestamp(on)
+    alive = spells.loc[(spells["start"] <= on) & (spells["end"] >= on)]
+    require_unique(alive, ["iso3"], "capital spells")
+    return alive.drop(columns=["start", "end"]).reset_index(drop=True)
 
 
 def great_circle_km(lat1, lon1, lat2, lon2):

@@ -27,7 +27,7 @@ from abstention.ingest.readers.common import (
 )
 from abstention.schemas import require_unique
 
-COLUMNS = ["DCAid", "ccode1", "ccode2", "signYear"]
+COLUMNS = ["DCAid", "ccode1", "ccode2", "signYear", "endYearEstimate"]
 SAME_CODE_TWICE = {
     "DCADv1.0-0297": "Bolivia and Venezuela, both under Bolivia's code 145",
     "DCADv1.0-1625": "Mozambique (541) with itself",
@@ -45,7 +45,9 @@ def _whole_numbers(table: pd.DataFrame, column: str, path: Path) -> pd.Series:
 
 
 def read_dcad(path: str | Path, mapper: CountryMapper) -> pd.DataFrame:
-    """dcad_id, iso3_1, iso3_2, sign_year: one row per agreement between two states."""
+    """dcad_id, iso3_1, iso3_2, sign_year, end_year: one row per agreement between two states.
+    `end_year` is DCAD's estimate of the agreement's last year in force (its last year, 2010,
+    for an agreement still in force then)."""
     path = Path(path)
     table = read_csv_text(path, dtype="str", keep_default_na=False)
     require_columns(table, COLUMNS, path)
@@ -53,6 +55,11 @@ def read_dcad(path: str | Path, mapper: CountryMapper) -> pd.DataFrame:
     require_unique(table, ["DCAid"], path)
     codes = {column: _whole_numbers(table, column, path) for column in ["ccode1", "ccode2"]}
     year = _whole_numbers(table, "signYear", path)
+    end_year = _whole_numbers(table, "endYearEstimate", path)
+    early = table.loc[end_year < year, ["DCAid", "signYear", "endYearEstimate"]]
+    if not early.empty:
+        raise DataError(path, "endYearEstimate", "a year on or after signYear",
+                        early.to_dict("records")[:10])
     same = table.loc[codes["ccode1"] == codes["ccode2"], "DCAid"]
     unexplained = sorted(set(same) - set(SAME_CODE_TWICE))
     if unexplained:
@@ -64,6 +71,7 @@ def read_dcad(path: str | Path, mapper: CountryMapper) -> pd.DataFrame:
             "iso3_1": cow_years_to_iso3(codes["ccode1"], year, mapper, path),
             "iso3_2": cow_years_to_iso3(codes["ccode2"], year, mapper, path),
             "sign_year": year,
+            "end_year": end_year,
         }
     )
     return tidy.loc[kept].sort_values("dcad_id", ignore_index=True)
