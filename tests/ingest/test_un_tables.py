@@ -247,7 +247,46 @@ def test_georgia_displaced_persons_texts_complete(tables):
     assert wrong == {}
 
 
-# Lists that differ from the official tally, kept by the precedence rule and still to be
-# resolved: 62/249 from the Voeten release (13-11-106), 71/290 from the unvotes tables (one no
-# short of 80-14-61); 77/293 is in known_tally_issues.csv.
-GEORGIA_KNOWN = {"A/RES/62/249", "A/RES/71/290", "A/RES/77/293"}
+# Lists that differ from the official tally: A/RES/77/293's source counts 59 abstentions and
+# lists 58, and no other source at hand lists that vote (known_tally_issues.csv). 62/249 (the
+# Voeten release has Romania abstaining, 13-11-106) and 71/290 (the unvotes tables lack
+# Zimbabwe's no) take the scrape's lists, which give the official 14-11-105 and 80-14-61.
+GEORGIA_KNOWN = {"A/RES/77/293"}
+
+
+def test_scrape_used_only_where_the_other_lists_miss_the_official_count(tables):
+    """`scrape_where_official` on the real data: the texts whose votes it takes from the scrape
+    have the scrape's official count, their other source's lists (rebuilt from the disagreement
+    report) did not, and every other text keeps its own source's votes."""
+    resolutions = tables["resolutions"].set_index("res_id")
+    votes = tables["votes"]
+    own = votes["source"].eq(votes["res_id"].map(resolutions["source"]))
+    replaced = set(votes.loc[~own, "res_id"])
+    assert votes.loc[~own, "source"].eq("undl2022").all()
+    assert len(replaced) == 1070
+    assert resolutions.loc[sorted(replaced), "date"].max() < pd.Timestamp("2022")
+    zipped = ROOT / "data/raw/un_dl_votes_2022/UN_DATA_2022-01-29.csv.zip"
+    scrape = pd.read_csv(zipped, dtype=str, keep_default_na=False)
+    official = (
+        scrape.assign(key=scrape["Resolution"].map(text_key))
+        .set_index("key")[["YES COUNT", "NO COUNT", "ABSENT COUNT"]]
+        .astype(int)
+    )
+    report = tables["un_dl_disagreements"]
+    report = report[report["res_id"].isin(replaced)]
+    assert set(report["res_id"]) == replaced
+    cast = ["yes", "no", "abstain"]
+    now = (
+        votes[votes["res_id"].isin(replaced) & votes["vote"].isin(cast)]
+        .groupby(["res_id", "vote"])
+        .size()
+        .unstack(fill_value=0)[cast]
+    )
+    gone = report.groupby(["res_id", "record"]).size().unstack(fill_value=0)
+    back = report.groupby(["res_id", "existing"]).size().unstack(fill_value=0)
+    before = now.sub(gone.reindex(columns=cast, fill_value=0), fill_value=0).add(
+        back.reindex(columns=cast, fill_value=0), fill_value=0
+    )
+    wanted = official.loc[report.groupby("res_id")["key"].first().reindex(now.index)].to_numpy()
+    assert (now.to_numpy() == wanted).all()
+    assert (before.reindex(now.index).to_numpy() != wanted).any(axis=1).all()

@@ -95,14 +95,18 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
     filled = v.un_dl_tables(records_dl, countries, set(keys.dropna()), dl_last,
                             str(inputs.un_dl))
     shared_texts = _existing_vs_un_dl(existing, keys, records_dl)
+    part_votes = set("GA-rcid-" + roll_calls.loc[roll_calls["part"], "rcid"].astype(str))
+    replaced = v.scrape_where_official(*shared_texts, records_dl.resolutions, dl_last, part_votes)
     disagreements = v.overlap_disagreements(
-        *shared_texts, pd.read_csv(inputs.un_dl_overlap_review, dtype=str),
+        *shared_texts, pd.read_csv(inputs.un_dl_overlap_review, dtype=str), replaced,
         str(inputs.un_dl_overlap_review))
 
     parts = (old, middle, ga, sc, recent, filled)
     resolutions = pd.concat([p.resolutions for p in parts], ignore_index=True)
     resolutions["ukraine_russia"] = v.flag_ukraine_russia(resolutions, settings["ukraine_russia"])
     votes = pd.concat([p.votes for p in parts], ignore_index=True)
+    votes = pd.concat([votes[~votes["res_id"].isin(replaced["res_id"])], replaced],
+                      ignore_index=True)
     windows = read_lost_votes(inputs.article19, countries)
     votes, article19 = apply_article19(votes, resolutions, windows,
                                        settings["article19"]["certainty"], str(inputs.article19))

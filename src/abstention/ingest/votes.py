@@ -9,15 +9,17 @@ Sources and the rule that picks one where they overlap (config `votes`):
   special sessions, plus every Security Council resolution;
 - the 2025 column extract for the General Assembly votes of 2025 the UN extracts lack;
 - the UN Digital Library scrape of 2022 (`un_dl_last_date`) for the General Assembly texts
-  none of the sources above holds.
+  none of the sources above holds, and, by `scrape_where_official`, for a text another source
+  lists with a tally other than the official one where the scrape's lists give it.
 `overlap_report` compares the sources where they overlap.
 
-Why the scrape only fills: the sources above were checked against official tallies and each
-other, and the analysis was built on them; letting the scrape replace their votes would change
-what is already right without anyone seeing it. Texts are matched by `symbols.text_key`, so
-'R/15/1514', 'A/RES/15/1514' and 'A/RES/1514(XV)' are one text. Where the scrape and another
-source hold the same text, `overlap_disagreements` lists every state vote they disagree on,
-and each must be of a reviewed kind.
+Why the scrape otherwise only fills: the sources above were checked against official tallies
+and each other, and the analysis was built on them; letting the scrape replace their votes
+would change what is already right without anyone seeing it. Where their lists do not give the
+official count they are not right, and the scrape's are used only where they give it. Texts
+are matched by `symbols.text_key`, so 'R/15/1514', 'A/RES/15/1514' and 'A/RES/1514(XV)' are
+one text. Where the scrape and another source hold the same text, `overlap_disagreements` lists
+every state vote they disagree on, and each must be of a reviewed kind.
 """
 
 from __future__ import annotations
@@ -579,41 +581,114 @@ def overlap_report(pairs: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.Da
     return pd.DataFrame(rows)
 
 
-def overlap_disagreements(existing: pd.DataFrame, scraped: pd.DataFrame, reviewed: pd.DataFrame,
-                          source: str) -> pd.DataFrame:
+REPLACED_REASON = (
+    "the other source's lists differ from the official count and the scrape's "
+    "give it (scrape_where_official): the scrape's votes are used"
+)
+
+
+def scrape_where_official(
+    existing: pd.DataFrame,
+    scraped: pd.DataFrame,
+    texts: pd.DataFrame,
+    last_date: pd.Timestamp,
+    part_votes: set[str],
+) -> pd.DataFrame:
+    """The scrape's votes for the shared texts whose other source's lists miss the official count.
+
+    The official count is the scrape's (YES, NO and ABSENT COUNT, the Digital Library's totals).
+    A text is taken from the scrape where the other source's yes/no/abstain counted from its
+    lists differ from it and the scrape's lists, kept to the states the other source lists on
+    the roll call, give it exactly. Who may vote stays the other source's (membership spans and
+    seats differ between sources), so only votes change: a state it lists that the scrape does
+    not is absent. Not taken: a text the scrape dates after `last_date`, and a roll call in
+    `part_votes` (a vote on an amendment or a paragraph, whose tally is not the text's).
+    `existing` and `scraped` are `overlap_disagreements`'s frames, `texts` the scrape's
+    resolutions. Returns res_id, iso3, vote, source under the other source's res_id, so its
+    resolution row is kept.
+    """
+    in_time = texts.loc[texts["date"] <= last_date, "key"]
+    candidates = existing[existing["key"].isin(in_time) & ~existing["res_id"].isin(part_votes)]
+    both = candidates[["key", "res_id", "iso3"]].merge(
+        scraped[["key", "iso3", "vote"]], on=["key", "iso3"], how="left"
+    )
+    both["vote"] = both["vote"].fillna("absent")
+
+    def tallies(votes: pd.DataFrame) -> pd.DataFrame:
+        cast = votes[votes["vote"].isin(CAST)]
+        counts = cast.groupby(["key", "vote"]).size().unstack(fill_value=0)
+        return counts.reindex(index=keys, columns=list(CAST), fill_value=0)
+
+    keys = candidates["key"].unique()
+    official = texts.set_index("key").reindex(keys)[[f"official_{v}" for v in CAST]]
+    official.columns = list(CAST)
+    chosen = (tallies(candidates) != official).any(axis=1) & (tallies(both) == official).all(axis=1)
+    taken = both[both["key"].isin(chosen.index[chosen])]
+    return taken[["res_id", "iso3", "vote"]].assign(source="undl2022").reset_index(drop=True)
+
+
+def overlap_disagreements(
+    existing: pd.DataFrame,
+    scraped: pd.DataFrame,
+    reviewed: pd.DataFrame,
+    replaced: pd.DataFrame,
+    source: str,
+) -> pd.DataFrame:
     """Every state vote on which another source and the scrape disagree, on the texts both hold.
 
     Both frames are keyed by (key, iso3) with a `vote`; `existing` also names its `res_id` and
     `source`. A state one of them does not list is 'none' (not a member, for the scrape). Each
     disagreement's kind (the pair of votes) must have a reason in the reviewed file; a new
-    kind stops the run.
+    kind stops the run. `record` is the vote the record keeps: the other source's, or on a text
+    `scrape_where_official` took from the scrape, the vote in `replaced` (res_id, iso3, vote),
+    with that rule as the reason; there a state whose `record` differs from `existing` changed.
     """
-    joined = existing.merge(scraped[["key", "iso3", "vote"]], on=["key", "iso3"], how="outer",
-                            suffixes=("_existing", "_un_dl"))
+    joined = existing.merge(
+        scraped[["key", "iso3", "vote"]],
+        on=["key", "iso3"],
+        how="outer",
+        suffixes=("_existing", "_un_dl"),
+    )
     joined[["res_id", "source"]] = joined.groupby("key")[["res_id", "source"]].transform("first")
     joined = joined.fillna({"vote_existing": "none", "vote_un_dl": "none"})
     differ = joined[joined["vote_existing"] != joined["vote_un_dl"]]
     listed = differ.rename(columns={"vote_existing": "existing", "vote_un_dl": "un_dl"}).merge(
-        reviewed[["existing", "un_dl", "reason"]], on=["existing", "un_dl"], how="left")
+        reviewed[["existing", "un_dl", "reason"]], on=["existing", "un_dl"], how="left"
+    )
     new = listed[listed["reason"].isna()]
     if not new.empty:
         kinds = new.groupby(["existing", "un_dl"]).size().rename("states").reset_index()
-        raise DataError(source, "state votes", "the same vote in both sources, or the kind of "
-                        "difference reviewed with a reason", kinds.to_dict("records"))
-    columns = ["key", "res_id", "source", "iso3", "existing", "un_dl", "reason"]
+        raise DataError(
+            source,
+            "state votes",
+            "the same vote in both sources, or the kind of difference reviewed with a reason",
+            kinds.to_dict("records"),
+        )
+    taken = listed["res_id"].isin(replaced["res_id"])
+    now = listed[["res_id", "iso3"]].merge(replaced[["res_id", "iso3", "vote"]], how="left")
+    listed["record"] = listed["existing"].where(~taken, now["vote"].fillna("none").to_numpy())
+    listed.loc[taken, "reason"] = REPLACED_REASON
+    columns = ["key", "res_id", "source", "iso3", "existing", "un_dl", "record", "reason"]
     return listed[columns].sort_values(["key", "iso3"]).reset_index(drop=True)
 
 
-def coverage_by_year(resolutions: pd.DataFrame, scraped: pd.DataFrame, years: tuple[int, int],
-                     scrape_last: pd.Timestamp, reviewed: pd.DataFrame, source: str
-                     ) -> pd.DataFrame:
+def coverage_by_year(
+    resolutions: pd.DataFrame,
+    scraped: pd.DataFrame,
+    years: tuple[int, int],
+    scrape_last: pd.Timestamp,
+    reviewed: pd.DataFrame,
+    source: str,
+) -> pd.DataFrame:
     """Recorded General Assembly texts per year: in the record, from each source, and in the
     whole scrape. A text is its key (or its res_id where the symbol has none). A year up to
     the scrape's last date with fewer texts in the record than in the scrape must be explained
     in the reviewed file; otherwise the run stops."""
     recorded = resolutions[(resolutions["body"] == "GA") & resolutions["recorded_vote"]]
-    texts = recorded.assign(year=recorded["date"].dt.year,
-                            text=recorded["symbol"].map(text_key).fillna(recorded["res_id"]))
+    texts = recorded.assign(
+        year=recorded["date"].dt.year,
+        text=recorded["symbol"].map(text_key).fillna(recorded["res_id"]),
+    )
     index = pd.RangeIndex(years[0], years[1] + 1, name="year")
     table = pd.DataFrame({"record": texts.groupby("year")["text"].nunique()}).reindex(index)
     for name, part in texts.groupby("source"):
@@ -623,8 +698,10 @@ def coverage_by_year(resolutions: pd.DataFrame, scraped: pd.DataFrame, years: tu
     short = table[(table.index <= scrape_last.year) & (table["record"] < table["un_dl_2022_all"])]
     explained = short.index.isin(reviewed["year"].astype(int))
     if not explained.all():
-        raise DataError(source, "years", "as many recorded texts in the record as in the "
-                        "scrape, or a reviewed reason", short[~explained][
-                            ["record", "un_dl_2022_all"]].reset_index().to_dict("records"))
+        raise DataError(
+            source,
+            "years",
+            "as many recorded texts in the record as in the scrape, or a reviewed reason",
+            short[~explained][["record", "un_dl_2022_all"]].reset_index().to_dict("records"),
+        )
     return table.reset_index()
-

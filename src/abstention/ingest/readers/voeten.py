@@ -79,10 +79,17 @@ def read_unvotes(votes_path: str | Path) -> pd.DataFrame:
 
 
 def read_roll_calls(path: str | Path) -> pd.DataFrame:
-    """rcid, session, date, unres, short, descr: one row per recorded vote."""
+    """rcid, session, date, unres, short, descr, part: one row per recorded vote.
+
+    `part` marks a vote on an amendment or a paragraph (`amend` or `para` is 1; both are blank
+    in many rows, which counts as a vote on the text as a whole): its tally is not the text's.
+    """
     raw = read_rdata_table(path, "un_roll_calls")
-    require_columns(raw, ["rcid", "session", "date", "unres", "short", "descr"], path)
+    require_columns(
+        raw, ["rcid", "session", "date", "unres", "short", "descr", "amend", "para"], path
+    )
     frame = raw[["rcid", "session", "date", "unres", "short", "descr"]].copy()
+    frame["part"] = raw["amend"].eq(1) | raw["para"].eq(1)
     frame["rcid"] = frame["rcid"].astype("int64")
     frame["session"] = frame["session"].astype("int64")
     frame["date"] = pd.to_datetime(frame["date"])
