@@ -290,3 +290,29 @@ def test_scrape_used_only_where_the_other_lists_miss_the_official_count(tables):
     wanted = official.loc[report.groupby("res_id")["key"].first().reindex(now.index)].to_numpy()
     assert (now.to_numpy() == wanted).all()
     assert (before.reindex(now.index).to_numpy() != wanted).any(axis=1).all()
+
+
+def test_every_sponsor_list_with_its_body_and_adoption(tables):
+    sponsorships, texts = tables["sponsorships"], tables["resolutions"].set_index("res_id")
+    assert sponsorships["res_id"].nunique() >= 2500
+    assert set(sponsorships["body"]) == {"GA", "SC"}
+    ga = sponsorships[sponsorships["body"] == "GA"]
+    # Lists of texts adopted without a vote are kept, as are those of recorded votes.
+    assert set(ga["adoption"]) == {"recorded vote", "without a vote"}
+    expected = texts.loc[ga["res_id"], "recorded_vote"].map(
+        {True: "recorded vote", False: "without a vote"})
+    assert (ga["adoption"].to_numpy() == expected.to_numpy()).all()
+    assert (sponsorships["body"].to_numpy()
+            == texts.loc[sponsorships["res_id"], "body"].to_numpy()).all()
+
+
+def test_sponsorship_counts_by_session_add_up(tables):
+    by_session = tables["sponsorship_by_session"]
+    sponsorships = tables["sponsorships"]
+    assert by_session["texts_with_state_sponsors"].sum() == sponsorships["res_id"].nunique()
+    assert by_session["cosponsorships"].sum() == len(sponsorships)
+    assert (by_session["of_which_recorded_vote"] + by_session["of_which_without_vote"]
+            == by_session["texts_with_state_sponsors"]).all()
+    # Session 77 (2022-23): every text in the extract has a state list or an officer's.
+    s77 = by_session.set_index(["body", "session"]).loc[("GA", "77")]
+    assert s77["texts_with_state_sponsors"] + s77["submitted_by_officer_only"] == s77["texts"]

@@ -2,10 +2,10 @@
 # security ties by state, year and patron, and recorded texts classified for each patron.
 rule features:
     input:
+        **source_tables(*FEATURE_SOURCE_TABLES),
         countries="results/data/countries.parquet",
         votes="results/data/votes.parquet",
         resolutions="results/data/resolutions.parquet",
-        **source_tables(*FEATURE_SOURCE_TABLES),
         code=script_code("build_features"),
     output:
         features="results/data/features.parquet",
@@ -29,8 +29,8 @@ rule features:
 
 rule ties:
     input:
-        countries="results/data/countries.parquet",
         **source_tables(*TIE_SOURCE_TABLES),
+        countries="results/data/countries.parquet",
         code=script_code("build_ties"),
     output:
         ties="results/data/ties_state_year.parquet",

@@ -96,6 +96,9 @@ rule numbers:
         partial_sponsors="data/hand/s_2022_155_sponsors_partial.csv",
         multiverse="results/multiverse/summary.csv",
         randomisation="results/resampling/randomisation.csv",
+        sponsorship_by_session="results/data/sponsorship_by_session.csv",
+        ties="results/data/ties_state_year.parquet",
+        text_patrons="results/data/text_patrons.parquet",
         code=script_code("write_numbers"),
     output:
         "results/paper/numbers.tex",

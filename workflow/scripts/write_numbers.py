@@ -3,7 +3,13 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.outputs.numbers import collect, design_numbers, macro_file, multiverse_numbers
+from abstention.outputs.numbers import (
+    collect,
+    design_numbers,
+    macro_file,
+    multiverse_numbers,
+    record_numbers,
+)
 
 with step_log(snakemake.log[0], "numbers") as log:
     given, params = snakemake.input, snakemake.params
@@ -27,5 +33,7 @@ with step_log(snakemake.log[0], "numbers") as log:
                                  pd.read_csv(given.partial_sponsors)))
     values.update(multiverse_numbers(pd.read_csv(given.multiverse),
                                      pd.read_csv(given.randomisation)))
+    values.update(record_numbers(pd.read_csv(given.sponsorship_by_session),
+                                 pd.read_parquet(given.ties), pd.read_parquet(given.text_patrons)))
     Path(snakemake.output[0]).write_text(macro_file(values), encoding="utf-8")
     log.info("%d macros", len(values))

@@ -53,6 +53,7 @@ from abstention.ingest.readers.hand import base_consent, security_ties_wide
 from abstention.ingest.source_files import SOURCE_FILES
 from abstention.ingest.votes import members_at
 from abstention.schemas import require_unique
+from abstention.variables import FEATURES
 from abstention.vote_codes import CAST, UN_GROUP_NAMES
 
 RUSSIA, USA = "RUS", "USA"
@@ -699,6 +700,8 @@ def _codebook(features: pd.DataFrame, columns: dict) -> pd.DataFrame:
         rows.append(
             {
                 "variable": name,
+                "label": FEATURES[name].label,
+                "patron": FEATURES[name].patron,
                 "definition": column.definition,
                 "source": column.source,
                 "year": column.year,

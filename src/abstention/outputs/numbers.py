@@ -361,3 +361,30 @@ def multiverse_numbers(summary: pd.DataFrame, randomisation: pd.DataFrame) -> di
                    "RandomisationDraws": int(test["draws"]),
                    "RandomisationDropped": int(test["dropped"])})
     return values
+
+
+def record_numbers(
+    by_session: pd.DataFrame, ties: pd.DataFrame, texts: pd.DataFrame
+) -> dict[str, object]:
+    """The full record the next designs rest on: sponsor lists by body, the ties table's
+    reach, patron-opposed texts by patron, and Israel's years of operational dependence."""
+    ga, sc = (by_session[by_session["body"] == body] for body in ("GA", "SC"))
+    values = {
+        "NumListTextsGa": int(ga["texts_with_state_sponsors"].sum()),
+        "NumListTextsGaNoVote": int(ga["of_which_without_vote"].sum()),
+        "NumListTextsSc": int(sc["texts_with_state_sponsors"].sum()),
+        "NumCosponsorshipsGa": f"{int(ga['cosponsorships'].sum()):,}",
+        "TiesFirstYear": int(ties["year"].min()),
+        "TiesLastYear": int(ties["year"].max()),
+        "NumTieRows": f"{len(ties):,}",
+        "NumTiePatrons": number_word(ties["patron"].nunique()),
+    }
+    opposed = texts[texts["patron_opposed"].fillna(False).astype(bool)]
+    for patron, count in opposed.groupby("patron", observed=True).size().items():
+        values[f"NumPatronOpposed{camel(str(patron).lower())}"] = f"{int(count):,}"
+    values["NumRecordedTextsClassified"] = f"{texts['res_id'].nunique():,}"
+    israel = ties[(ties["iso3"] == "ISR") & (ties["patron"] == "RUS")
+                  & (ties["operational_dependence"] == 1)]["year"]
+    values["IsraelDependenceFirstYear"] = int(israel.min())
+    values["IsraelDependenceLastYear"] = int(israel.max())
+    return values
