@@ -32,7 +32,8 @@ def valid_tables() -> dict[str, pd.DataFrame]:
             "article19": [None, None, "confirmed"],
         }),
         "sponsorships": pd.DataFrame({"res_id": ["R1", "R1"], "iso3": ["UKR", "FRA"],
-                                      "role": ["sponsor", "additional"]}),
+                                      "role": ["sponsor", "additional"], "body": "GA",
+                                      "session": "ES-11", "adoption": "recorded vote"}),
         "countries": pd.DataFrame({
             "iso3": ["UKR", "FRA"], "name": ["Ukraine", "France"],
             "cown": pd.array([369, 220], dtype="Int64"), "un_group": ["Eastern European", None],
@@ -74,6 +75,7 @@ def test_duplicated_key(tmp_path):
     ("votes", "vote", "maybe"),
     ("votes", "article19", "perhaps"),
     ("sponsorships", "role", "cosponsor"),
+    ("sponsorships", "adoption", "by consensus"),
     ("resolutions", "body", "HRC"),
 ])
 def test_value_outside_the_allowed_set(tmp_path, name, column, value):

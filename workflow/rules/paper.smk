@@ -98,6 +98,10 @@ rule numbers:
         randomisation="results/resampling/randomisation.csv",
         sponsorship_by_session="results/data/sponsorship_by_session.csv",
         ties="results/data/ties_state_year.parquet",
+        ties_codebook="results/data/ties_codebook.csv",
+        un_dl_disagreements="results/data/un_dl_disagreements.csv",
+        atop="results/data/sources/atop.parquet",
+        dcad="results/data/sources/dcad.parquet",
         text_patrons="results/data/text_patrons.parquet",
         code=script_code("write_numbers"),
     output:
@@ -112,6 +116,7 @@ rule numbers:
     resources:
         mem_mb=1000,
     params:
+        arms_window=config["ties"]["arms_window_years"],
         reported={
             "Main": config["main_model"],
             "Cross": config["cross_section_model"],

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.ingest.votes import REPLACED_REASON
 from abstention.labels import short_symbol
 from abstention.models.common import ONE_CLUSTER, SEPARATED
 from abstention.outputs.latex import SMALLEST_P, number
@@ -364,10 +365,13 @@ def multiverse_numbers(summary: pd.DataFrame, randomisation: pd.DataFrame) -> di
 
 
 def record_numbers(
-    by_session: pd.DataFrame, ties: pd.DataFrame, texts: pd.DataFrame
+    by_session: pd.DataFrame, ties: pd.DataFrame, codebook: pd.DataFrame, texts: pd.DataFrame,
+    arms_window: int, source_last_years: dict[str, int], disagreements: pd.DataFrame,
+    resolutions: pd.DataFrame,
 ) -> dict[str, object]:
     """The full record the next designs rest on: sponsor lists by body, the ties table's
-    reach, patron-opposed texts by patron, and Israel's years of operational dependence."""
+    reach (each source's last year from the ties codebook), patron-opposed texts by patron,
+    and Israel's years of operational dependence."""
     ga, sc = (by_session[by_session["body"] == body] for body in ("GA", "SC"))
     values = {
         "NumListTextsGa": int(ga["texts_with_state_sponsors"].sum()),
@@ -378,10 +382,22 @@ def record_numbers(
         "TiesLastYear": int(ties["year"].max()),
         "NumTieRows": f"{len(ties):,}",
         "NumTiePatrons": number_word(ties["patron"].nunique()),
+        "TiesArmsWindow": arms_window,
     }
+    reach = codebook.set_index(["variable", "patron"])
+    values["TiesArmsFirstYear"] = int(reach.loc[("arms_share", "RUS"), "first_year"])
+    values["TroopsLastYear"] = int(reach.loc[("troops", "USA"), "last_year"])
     opposed = texts[texts["patron_opposed"].fillna(False).astype(bool)]
     for patron, count in opposed.groupby("patron", observed=True).size().items():
         values[f"NumPatronOpposed{camel(str(patron).lower())}"] = f"{int(count):,}"
+    replaced = disagreements.loc[disagreements["reason"] == REPLACED_REASON, "res_id"]
+    values["NumScrapeReplacedTexts"] = f"{replaced.nunique():,}"
+    replaced_texts = resolutions[resolutions["res_id"].isin(set(replaced))]
+    values["ScrapeReplacedFirstYear"] = int(replaced_texts["date"].dt.year.min())
+    values["ScrapeReplacedLastYear"] = int(replaced_texts["date"].dt.year.max())
+    values["NumScrapeReplacedUkraine"] = number_word(int(replaced_texts["ukraine_russia"].sum()))
+    values["AtopLastYear"] = source_last_years["atop"]
+    values["DcadLastYear"] = source_last_years["dcad"]
     values["NumRecordedTextsClassified"] = f"{texts['res_id'].nunique():,}"
     israel = ties[(ties["iso3"] == "ISR") & (ties["patron"] == "RUS")
                   & (ties["operational_dependence"] == 1)]["year"]
