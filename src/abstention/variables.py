@@ -19,7 +19,8 @@ BASES = "Vine (2015), US base sites, via troopdata: one undated snapshot"
 IDEAL = "Bailey, Strezhnev & Voeten (2017), July 2025 release"
 VOTES = (
     "votes and resolutions tables of this project (Voeten et al. and the unvotes tables; UN "
-    "resolution extracts; UN Digital Library voting records for the texts those lack)"
+    "resolution extracts; UN Digital Library voting records for the texts those lack or list "
+    "with a tally other than the official one)"
 )
 
 

@@ -14,7 +14,7 @@ import yaml
 from abstention.errors import DataError
 from abstention.features.build import build_features
 from abstention.features.sources import SOURCE_TABLES, TIE_SOURCE_TABLES
-from abstention.features.ties import TieSources, build_ties, check_settings, ties_codebook
+from abstention.features.ties import build_ties, check_settings, ties_codebook
 
 RULES = {"patronage": "alliance == 1 or base == 1 or pmc == 1",
          "security_dependence": "patronage == 1 or operational_dependence == 1"}
@@ -33,7 +33,7 @@ def presence(rows):
     return frame
 
 
-def small_sources(**changes) -> TieSources:
+def small_sources(**changes) -> dict:
     sipri = pd.DataFrame({
         "supplier_iso3": ["RUS", "USA", "RUS", "RUS"],
         "recipient_iso3": ["AAA", "AAA", "BBB", "AAA"],
@@ -57,7 +57,7 @@ def small_sources(**changes) -> TieSources:
             "start": pd.to_datetime(["2001-09-30"]), "end": pd.to_datetime(["2003-12-08"]),
         }),
     )
-    return TieSources(**{**sources, **changes})
+    return {**sources, **changes}
 
 
 SETTINGS = {"patrons": ["RUS", "USA"], "years": [2001, 2004], "arms_window_years": 1,
@@ -138,26 +138,28 @@ def test_composites_follow_the_config_rules(small):
 
 def test_codebook_gives_each_ties_years_per_patron():
     ties = build_ties(small_sources(), SETTINGS)
-    codebook = ties_codebook(ties, SETTINGS).set_index(["variable", "patron"])
+    codebook = ties_codebook(ties, SETTINGS, small_sources()).set_index(["variable", "patron"])
     assert codebook.at[("troops", "USA"), "first_year"] == 2002
     assert codebook.at[("troops", "USA"), "last_year"] == 2002
     assert codebook.at[("troops", "RUS"), "n_nonmissing"] == 0
     assert codebook.at[("patronage", "RUS"), "rule"] == RULES["patronage"]
+    assert codebook.at[("alliance", "RUS"), "carried_after"] == 2001
+    assert codebook.at[("dcad_in_force", "RUS"), "carried_after"] == 2002
 
 
 @pytest.mark.parametrize(("change", "named"), [
-    (lambda s: s.update(patrons=["RUS", "XXA"]), r"\[patrons\].*XXA"),
-    (lambda s: s.update(arms_window_years=40), r"\[arms_window_years\].*40"),
-    (lambda s: s.update(years=[2004, 2001]), r"\[years\]"),
+    (lambda s: s.update(patrons=["RUS", "XXA"]), r"\[ties.patrons\].*XXA"),
+    (lambda s: s.update(arms_window_years=40), r"\[ties.arms_window_years\].*40"),
+    (lambda s: s.update(years=[2004, 2001]), r"\[ties.years\]"),
     (lambda s: s["composites"]["RUS"].update(patronage="aliance == 1"),
      r"composites.RUS.patronage.*aliance.*did you mean 'alliance'"),
-    (lambda s: s["composites"].pop("USA"), r"\[composites\].*USA"),
+    (lambda s: s["composites"].pop("USA"), r"\[ties.composites\].*USA"),
 ])
 def test_bad_settings_stop_naming_the_key(change, named):
     settings = copy.deepcopy(SETTINGS)
     change(settings)
     with pytest.raises(DataError, match=named):
-        check_settings(settings, small_sources().sipri, {"AAA", "BBB", "RUS", "USA"})
+        check_settings(settings, small_sources()["sipri"], {"AAA", "BBB", "RUS", "USA"})
 
 
 # The real table, from the vendored data.
@@ -174,8 +176,8 @@ def real_ties(source_tables, repo_root, config):
         repo_root / "results" / "data" / "countries.parquet").exists() else None
     if un_countries is None:
         pytest.skip("needs the UN tables (results/data/countries.parquet)")
-    sources = TieSources(countries=un_countries, **source_tables(*TIE_SOURCE_TABLES))
-    check_settings(config["ties"], sources.sipri, set(un_countries["iso3"]))
+    sources = {"countries": un_countries, **source_tables(*TIE_SOURCE_TABLES)}
+    check_settings(config["ties"], sources["sipri"], set(un_countries["iso3"]))
     return build_ties(sources, config["ties"]).set_index(["iso3", "year", "patron"])
 
 

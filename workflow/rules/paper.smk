@@ -100,8 +100,6 @@ rule numbers:
         ties="results/data/ties_state_year.parquet",
         ties_codebook="results/data/ties_codebook.csv",
         un_dl_disagreements="results/data/un_dl_disagreements.csv",
-        atop="results/data/sources/atop.parquet",
-        dcad="results/data/sources/dcad.parquet",
         text_patrons="results/data/text_patrons.parquet",
         code=script_code("write_numbers"),
     output:

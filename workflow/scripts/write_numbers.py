@@ -33,12 +33,10 @@ with step_log(snakemake.log[0], "numbers") as log:
                                  pd.read_csv(given.partial_sponsors)))
     values.update(multiverse_numbers(pd.read_csv(given.multiverse),
                                      pd.read_csv(given.randomisation)))
-    last_years = {"atop": int(pd.read_parquet(given.atop, columns=["year"])["year"].max()),
-                  "dcad": int(pd.read_parquet(given.dcad, columns=["end_year"])["end_year"].max())}
     values.update(record_numbers(
         pd.read_csv(given.sponsorship_by_session), pd.read_parquet(given.ties),
         pd.read_csv(given.ties_codebook), pd.read_parquet(given.text_patrons),
-        params.arms_window, last_years, pd.read_csv(given.un_dl_disagreements),
+        params.arms_window, pd.read_csv(given.un_dl_disagreements),
         pd.read_parquet(given.resolutions)))
     Path(snakemake.output[0]).write_text(macro_file(values), encoding="utf-8")
     log.info("%d macros", len(values))

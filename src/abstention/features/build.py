@@ -53,7 +53,7 @@ from abstention.ingest.readers.hand import base_consent, security_ties_wide
 from abstention.ingest.source_files import SOURCE_FILES
 from abstention.ingest.votes import members_at
 from abstention.schemas import require_unique
-from abstention.variables import FEATURES
+from abstention.variables import DCAD, FEATURES, HAND, IDEAL, SIPRI, VOTES
 from abstention.vote_codes import CAST, UN_GROUP_NAMES
 
 RUSSIA, USA = "RUS", "USA"
@@ -78,10 +78,6 @@ PARAM_NAMES = (
 
 SELF = "dyadic measure with Russia; not defined for Russia itself"
 
-HAND_SOURCE = "hand-coded from public sources, one per row (data/hand)"
-SIPRI_SOURCE = "SIPRI Arms Transfers Database, trade register (generated 12 Feb 2026)"
-DCAD_SOURCE = "Defense Cooperation Agreement Dataset v1.0 (Kinne 2020; Correlates of War)"
-IDEAL_SOURCE = "Bailey, Strezhnev & Voeten (2017), July 2025 release"
 
 
 @dataclass(frozen=True)
@@ -211,7 +207,7 @@ def _arms(sipri: pd.DataFrame, iso3: pd.Index, window) -> dict:
             share_reasons,
             "Russia's share of the state's major-arms imports (SIPRI TIV delivered); 0 if it "
             "imported only from others or none at all (then no_arms_imports = 1)",
-            SIPRI_SOURCE,
+            SIPRI,
             span,
             "share (0-1)",
         ),
@@ -220,7 +216,7 @@ def _arms(sipri: pd.DataFrame, iso3: pd.Index, window) -> dict:
             {},
             "1 if SIPRI records no major-arms deliveries to the state (or only deliveries "
             "below 0.5 million TIV, recorded as 0)",
-            SIPRI_SOURCE,
+            SIPRI,
             span,
             "0/1",
         ),
@@ -228,7 +224,7 @@ def _arms(sipri: pd.DataFrame, iso3: pd.Index, window) -> dict:
             tiv_log,
             tiv_reasons,
             "log(1 + TIV of major arms delivered by Russia); 0 if none",
-            SIPRI_SOURCE,
+            SIPRI,
             span,
             "log million TIV",
         ),
@@ -271,7 +267,7 @@ def _hand(ties: pd.DataFrame, iso3: pd.Index) -> dict:
             wide[name],
             {},
             HAND_DEFINITIONS[name] + "; no row = 0",
-            HAND_SOURCE,
+            HAND,
             "before 24 Feb 2022",
             "0/0.5/1",
         )
@@ -309,7 +305,7 @@ def _dcad(dcad: pd.DataFrame, iso3: pd.Index, before_year: int) -> dict:
             reasons,
             f"1 if the state signed at least one defence cooperation agreement {partner}, "
             "whether or not still in force",
-            DCAD_SOURCE,
+            DCAD,
             year,
             "0/1",
         ),
@@ -317,7 +313,7 @@ def _dcad(dcad: pd.DataFrame, iso3: pd.Index, before_year: int) -> dict:
             counts,
             reasons,
             f"number of defence cooperation agreements the state signed {partner}",
-            DCAD_SOURCE,
+            DCAD,
             year,
             "count",
         ),
@@ -354,7 +350,7 @@ def _ties(columns: dict, consent: pd.Series, iso3: pd.Index, params: dict, ties_
         "occupation": (
             occupied,
             "Russian forces on the state's recognised territory without its consent",
-            f"{HAND_SOURCE}: russian_base rows whose note says NOT CONSENTED, matching "
+            f"{HAND}: russian_base rows whose note says NOT CONSENTED, matching "
             "config occupied_states",
             hand_year,
         ),
@@ -370,7 +366,7 @@ def _ties(columns: dict, consent: pd.Series, iso3: pd.Index, params: dict, ties_
             airspace,
             "military operations depending on airspace Russia controls (airspace_deconfliction "
             "coded 1; deconfliction only, 0.5, is 0)",
-            HAND_SOURCE,
+            HAND,
             hand_year,
         ),
         "security_dependence": (
@@ -406,8 +402,7 @@ def _agreement(votes, resolutions, iso3: pd.Index, partner: str, label: str, win
         reasons,
         f"share of recorded GA votes on which the state voted as {label} did (yes/no/abstain; "
         "votes where either was absent excluded)",
-        "votes and resolutions tables of this project (Voeten et al. and the unvotes tables; UN "
-        "resolution extracts; UN Digital Library voting records for the texts those lack)",
+        VOTES,
         _span(window),
         "share (0-1)",
     )
@@ -571,7 +566,7 @@ def _alignment(sources: dict, votes, resolutions, iso3, params: dict):
             reasons,
             "UNGA ideal point from all recorded votes (idealpointall; higher: closer to the "
             "United States)",
-            IDEAL_SOURCE,
+            IDEAL,
             str(year),
             "ideal point",
         ),
@@ -591,7 +586,7 @@ def _pre_alignment(ideal: pd.DataFrame, iso3: pd.Index, params: dict) -> _Column
         "mean UNGA ideal point from all recorded votes (idealpointall) over the years of the "
         "period in which the state has one; ends the year before the arms window (higher: "
         "closer to the United States)",
-        IDEAL_SOURCE,
+        IDEAL,
         f"{first}-{last}",
         "ideal point",
     )

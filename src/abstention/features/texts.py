@@ -12,26 +12,26 @@ from __future__ import annotations
 import pandas as pd
 
 from abstention.errors import DataError
-from abstention.features.ties import check_rules, rule_names
+from abstention.features.rules import CONFIG, check_rules, evaluate
 from abstention.vote_codes import CAST
 
 RULE_FIELDS = ("patron_vote", "own_conflict", "bloc_yes_share", "bloc_size", "year")
 PATRON_VOTES = ("yes", "no", "abstain", "absent", "no_right_to_vote", "not_member")
 
 
-def check_settings(settings: dict, patrons, groups, where: str = "config text_patrons"):
+def check_settings(settings: dict, patrons, groups):
     """Conflicts given for every patron, a known reference group, and a rule over known
     fields."""
     missing = sorted(set(patrons) - set(settings["own_conflicts"]))
     extra = sorted(set(settings["own_conflicts"]) - set(patrons))
     if missing or extra:
-        raise DataError("config/config.yaml", f"{where}.own_conflicts",
+        raise DataError(CONFIG, "text_patrons.own_conflicts",
                         f"one entry per patron of ties.patrons {list(patrons)}",
                         {"missing": missing, "not a patron": extra})
     if settings["reference_group"] not in groups:
-        raise DataError("config/config.yaml", f"{where}.reference_group",
+        raise DataError(CONFIG, "text_patrons.reference_group",
                         f"one of {sorted(groups)}", settings["reference_group"], known=groups)
-    check_rules({"patron_opposed": settings["patron_opposed"]}, list(RULE_FIELDS), where)
+    check_rules({"patron_opposed": settings["patron_opposed"]}, list(RULE_FIELDS), "text_patrons")
 
 
 def _own_conflict(texts: pd.DataFrame, conflict: dict) -> pd.Series:
@@ -72,10 +72,9 @@ def classify_texts(
     unknown = sorted(set(classified["patron_vote"]) - set(PATRON_VOTES))
     if unknown:
         raise DataError("votes", "vote", f"one of {list(PATRON_VOTES)}", unknown)
-    rule = settings["patron_opposed"]
-    read = sorted(rule_names(rule, "patron_opposed") & set(RULE_FIELDS))
-    opposed = classified.eval(rule, engine="python").astype("boolean")
-    classified["patron_opposed"] = opposed.mask(classified[read].isna().any(axis=1))
+    opposed = evaluate(classified[list(RULE_FIELDS)], settings["patron_opposed"],
+                       "text_patrons.patron_opposed")
+    classified["patron_opposed"] = opposed.astype("boolean")
     classified["patron"] = classified["patron"].astype("category")
     return classified.drop(columns=["title"]).sort_values(["patron", "date", "res_id"],
                                                           ignore_index=True)

@@ -25,13 +25,13 @@ that are choices rather than facts, each stated in the codebook:
 
 from __future__ import annotations
 
-import ast
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.features.rules import CONFIG, check_rules, evaluate
+from abstention.features.sources import TIE_SOURCE_TABLES
+from abstention.ingest.votes import is_member
 from abstention.variables import TIES
 
 PRESENCE_KINDS = ("base", "deployment", "pmc", "intervention", "peacekeeping")
@@ -40,77 +40,40 @@ US = "USA"
 KEY = ["iso3", "year", "patron"]
 
 
-@dataclass(frozen=True)
-class TieSources:
-    """The ingest stage's tables the ties are built from."""
-
-    countries: pd.DataFrame
-    sipri: pd.DataFrame
-    atop: pd.DataFrame
-    dcad: pd.DataFrame
-    us_troops: pd.DataFrame
-    us_bases: pd.DataFrame
-    russia_presence: pd.DataFrame
-    operational_dependence: pd.DataFrame
-
-
-def check_settings(settings: dict, sipri: pd.DataFrame, known_codes, where: str = "config ties"):
+def check_settings(settings: dict, sipri: pd.DataFrame, known_codes):
     """Stop on a patron the crosswalk does not know, a window the register cannot fill, a year
     range backwards, or a composite naming an unknown tie."""
     unknown = sorted(set(settings["patrons"]) - set(known_codes))
     if unknown:
-        raise DataError(where, "patrons", "ISO3 codes in the country crosswalk", unknown,
+        raise DataError(CONFIG, "ties.patrons", "ISO3 codes in the country crosswalk", unknown,
                         known=known_codes)
     first, last = settings["years"]
     if first > last:
-        raise DataError(where, "years", "[first_year, last_year]", settings["years"])
+        raise DataError(CONFIG, "ties.years", "[first_year, last_year]", settings["years"])
     span = int(sipri["year"].max() - sipri["year"].min() + 1)
     if settings["arms_window_years"] > span:
-        raise DataError(where, "arms_window_years",
+        raise DataError(CONFIG, "ties.arms_window_years",
                         f"at most the arms register's {span} years "
                         f"({sipri['year'].min()}-{sipri['year'].max()})",
                         settings["arms_window_years"])
     composites = settings["composites"]
     missing = sorted(set(settings["patrons"]) - set(composites))
     if missing:
-        raise DataError(where, "composites", "rules for every patron", f"none for {missing}")
+        raise DataError(CONFIG, "ties.composites", "rules for every patron", f"none for {missing}")
     names = {patron: list(rules) for patron, rules in composites.items()}
     for patron, rules in composites.items():
         if list(rules) != names[settings["patrons"][0]]:
-            raise DataError(where, f"composites.{patron}",
+            raise DataError(CONFIG, f"ties.composites.{patron}",
                             f"the same composites as {settings['patrons'][0]} "
                             f"({names[settings['patrons'][0]]}), in the same order", list(rules))
         measured = [name for name in TIES if name not in rules]
-        check_rules(rules, measured, f"{where}.composites.{patron}")
-
-
-def rule_names(rule: str, key: str) -> set[str]:
-    """The names a config rule reads; a rule that is not an expression stops with its key."""
-    try:
-        tree = ast.parse(rule, mode="eval")
-    except SyntaxError as error:
-        raise DataError("config/config.yaml", key, "a Python expression", rule) from error
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-
-
-def check_rules(rules: dict, fields: list[str], where: str) -> None:
-    """Each rule reads only known fields (or composites defined before it)."""
-    known = list(fields)
-    for name, rule in rules.items():
-        unknown = sorted(rule_names(rule, f"{where}.{name}") - set(known) - {"True", "False"})
-        if unknown:
-            raise DataError("config/config.yaml", f"{where}.{name}", f"fields among {known}",
-                            unknown, known=known)
-        known.append(name)
+        check_rules(rules, measured, f"ties.composites.{patron}")
 
 
 def _frame(countries: pd.DataFrame, patrons, years) -> pd.DataFrame:
-    start = pd.to_datetime(countries["member_from"])
-    end = pd.to_datetime(countries["member_to"])
     rows = []
     for year in range(years[0], years[1] + 1):
-        day = pd.Timestamp(year, 12, 31)
-        members = countries.loc[(start <= day) & (end.isna() | (end >= day)), "iso3"]
+        members = countries.loc[is_member(countries, pd.Timestamp(year, 12, 31)), "iso3"]
         rows += [(iso3, year, patron) for patron in patrons for iso3 in members if iso3 != patron]
     return pd.DataFrame(rows, columns=KEY)
 
@@ -183,13 +146,11 @@ def _us(frame: pd.DataFrame, troops: pd.DataFrame, bases: pd.DataFrame) -> pd.Da
     })
 
 
-def _episodes_in_year(frame: pd.DataFrame, episodes: pd.DataFrame, patron_of) -> pd.Series:
-    """Whether an episode of the state (with the row's patron) is in place on any day of the
+def _episodes_in_year(frame: pd.DataFrame, episodes: pd.DataFrame) -> pd.Series:
+    """Whether an episode of the state with the row's patron is in place on any day of the
     row's year."""
-    if episodes.empty:
-        return pd.Series(0.0, index=frame.index)
     merged = frame[["iso3", "patron", "year"]].reset_index().merge(
-        episodes.assign(patron=patron_of(episodes)), on=["iso3", "patron"], how="inner")
+        episodes, on=["iso3", "patron"], how="inner")
     first_day = pd.to_datetime(merged["year"].astype(str) + "-01-01")
     last_day = pd.to_datetime(merged["year"].astype(str) + "-12-31")
     active = (merged["start"] <= last_day) & (merged["end"].isna() | (merged["end"] >= first_day))
@@ -198,25 +159,22 @@ def _episodes_in_year(frame: pd.DataFrame, episodes: pd.DataFrame, patron_of) ->
 
 
 def _presence(frame: pd.DataFrame, presence: pd.DataFrame) -> pd.DataFrame:
-    russian = frame["patron"] == PRESENCE_PATRON
+    presence = presence.assign(patron=PRESENCE_PATRON)
     allied = presence.loc[
         (presence["host_consent"] == "yes") & (presence["supports_seat_holder"] == "yes")
     ]
     columns = {
-        kind: _episodes_in_year(frame, allied.loc[allied["kind"] == kind],
-                                lambda e: PRESENCE_PATRON)
+        kind: _episodes_in_year(frame, allied.loc[allied["kind"] == kind])
         for kind in PRESENCE_KINDS
     }
-    columns["occupation"] = _episodes_in_year(
-        frame, presence.loc[presence["host_consent"] == "no"], lambda e: PRESENCE_PATRON)
-    return pd.DataFrame(columns).where(russian)
+    columns["occupation"] = _episodes_in_year(frame, presence.loc[presence["host_consent"] == "no"])
+    return pd.DataFrame(columns).where(frame["patron"] == PRESENCE_PATRON)
 
 
 def _dependence(frame: pd.DataFrame, dependence: pd.DataFrame) -> pd.DataFrame:
     columns = {"operational_dependence": "dependence", "deconfliction": "deconfliction"}
     return pd.DataFrame({
-        name: _episodes_in_year(frame, dependence.loc[dependence["level"] == level],
-                                lambda episodes: episodes["patron"])
+        name: _episodes_in_year(frame, dependence.loc[dependence["level"] == level])
         for name, level in columns.items()
     })
 
@@ -227,27 +185,35 @@ def _composites(frame: pd.DataFrame, composites: dict) -> pd.DataFrame:
     for patron, rows in frame.groupby("patron", sort=False):
         rows = rows.copy()
         for name, rule in composites[patron].items():
-            read = sorted(rule_names(rule, name) & set(rows.columns))
-            rows[name] = rows.eval(rule, engine="python").astype(float).where(
-                rows[read].notna().all(axis=1))
+            rows[name] = evaluate(rows, rule, f"ties.composites.{patron}.{name}")
         parts.append(rows)
     return pd.concat(parts).loc[frame.index]
 
 
-def build_ties(sources: TieSources, settings: dict) -> pd.DataFrame:
-    """The ties table: one row per member state, year and patron, every tie a column."""
-    frame = _frame(sources.countries, settings["patrons"], settings["years"])
+def _check_sources(sources: dict) -> None:
+    missing = sorted({"countries", *TIE_SOURCE_TABLES} - set(sources))
+    if missing:
+        raise DataError("ties", "source tables",
+                        f"the countries table and every one of {list(TIE_SOURCE_TABLES)}",
+                        f"missing {missing}")
+
+
+def build_ties(sources: dict[str, pd.DataFrame], settings: dict) -> pd.DataFrame:
+    """The ties table: one row per member state, year and patron, every tie a column.
+    `sources` holds the countries table and the source tables named in TIE_SOURCE_TABLES."""
+    _check_sources(sources)
+    frame = _frame(sources["countries"], settings["patrons"], settings["years"])
     frame = pd.concat([
         frame,
-        _arms(frame, sources.sipri, settings["arms_window_years"]),
+        _arms(frame, sources["sipri"], settings["arms_window_years"]),
     ], axis=1)
-    frame["alliance"] = _alliance(frame, sources.atop)
-    frame["dcad_in_force"] = _dcad(frame, sources.dcad)
+    frame["alliance"] = _alliance(frame, sources["atop"])
+    frame["dcad_in_force"] = _dcad(frame, sources["dcad"])
     frame = pd.concat([
         frame,
-        _us(frame, sources.us_troops, sources.us_bases),
-        _presence(frame, sources.russia_presence),
-        _dependence(frame, sources.operational_dependence),
+        _us(frame, sources["us_troops"], sources["us_bases"]),
+        _presence(frame, sources["russia_presence"]),
+        _dependence(frame, sources["operational_dependence"]),
     ], axis=1)
     frame = _composites(frame, settings["composites"])
     frame["patron"] = frame["patron"].astype("category")
@@ -256,8 +222,11 @@ def build_ties(sources: TieSources, settings: dict) -> pd.DataFrame:
     return frame[[*KEY, *[name for name in TIES if name in frame.columns]]]
 
 
-def ties_codebook(ties: pd.DataFrame, settings: dict) -> pd.DataFrame:
-    """Each tie's label, unit, source, and its first and last year with data, per patron."""
+def ties_codebook(ties: pd.DataFrame, settings: dict, sources: dict) -> pd.DataFrame:
+    """Each tie's label, unit, source, rule, its first and last year with data per patron, and
+    for a tie carried forward, the source's last year (`carried_after`)."""
+    carried_after = {"alliance": int(sources["atop"]["year"].max()),
+                     "dcad_in_force": int(sources["dcad"]["end_year"].max())}
     rows = []
     for name, variable in TIES.items():
         for patron, group in ties.groupby("patron", observed=True):
@@ -271,6 +240,7 @@ def ties_codebook(ties: pd.DataFrame, settings: dict) -> pd.DataFrame:
                 "rule": settings["composites"][patron].get(name, ""),
                 "first_year": int(years.min()) if len(years) else pd.NA,
                 "last_year": int(years.max()) if len(years) else pd.NA,
+                "carried_after": carried_after.get(name, pd.NA),
                 "n_nonmissing": int(len(years)),
                 "n_nonzero": int((group[name].fillna(0) != 0).sum()),
             })

@@ -95,7 +95,7 @@ def build_un_tables(inputs: UNInputs, settings: dict) -> dict[str, pd.DataFrame]
     filled = v.un_dl_tables(records_dl, countries, set(keys.dropna()), dl_last,
                             str(inputs.un_dl))
     shared_texts = _existing_vs_un_dl(existing, keys, records_dl)
-    part_votes = set("GA-rcid-" + roll_calls.loc[roll_calls["part"], "rcid"].astype(str))
+    part_votes = set(v.roll_call_id(roll_calls.loc[roll_calls["part"], "rcid"]))
     replaced = v.scrape_where_official(*shared_texts, records_dl.resolutions, dl_last, part_votes)
     disagreements = v.overlap_disagreements(
         *shared_texts, pd.read_csv(inputs.un_dl_overlap_review, dtype=str), replaced,

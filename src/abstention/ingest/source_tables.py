@@ -30,7 +30,6 @@ from abstention.ingest.readers.trade import read_russia_trade
 from abstention.ingest.readers.us_troops import read_us_bases, read_us_troops
 from abstention.ingest.readers.wdi import read_wdi
 from abstention.ingest.source_files import SOURCE_FILES
-from abstention.schemas import require_unique
 
 LAST_YEAR = 9999
 
@@ -68,30 +67,15 @@ READERS = {
         paths[0], mapper
     ),
 }
-KEYS = {
-    "sipri": ["supplier_iso3", "recipient_iso3", "year"],
-    "atop": ["iso3_1", "iso3_2", "year"],
-    "dcad": ["dcad_id"],
-    "freedom_house": ["iso3", "edition"],
-    "polity": ["iso3", "year"],
-    "wdi": ["iso3", "year"],
-    "trade": ["iso3", "year"],
-    "cepii": ["iso_o", "iso_d"],
-    "capitals": ["iso3", "start"],
-    "idealpoints": ["iso3", "year"],
-    "us_troops": ["iso3", "year"],
-    "us_bases": ["iso3"],
-}
 
 
 def build_source_table(
     name: str, mapper: CountryMapper, first_year: int, root: Path = Path(".")
 ) -> pd.DataFrame:
-    """The checked table of one source, its files read under `root`."""
+    """The checked table of one source, its files read under `root` (each reader checks its
+    table's key)."""
     if name not in READERS:
         raise DataError(None, "source table", f"one of {sorted(READERS)}", name, known=READERS)
     files = SOURCE_FILES[name]
-    table = READERS[name]([Path(root) / path for path in files], mapper, first_year)
-    if name in KEYS:
-        require_unique(table, KEYS[name], files[0])
-    return table.reset_index(drop=True)
+    return READERS[name]([Path(root) / path for path in files], mapper, first_year).reset_index(
+        drop=True)

@@ -66,6 +66,11 @@ class VoteTables:
     listing_report: pd.DataFrame
 
 
+def roll_call_id(rcids: pd.Series) -> pd.Series:
+    """The res_id of a Voeten roll call (one text can have several roll calls)."""
+    return "GA-rcid-" + rcids.astype(str)
+
+
 def voeten_symbol(unres: str, session: int) -> str:
     """'R/68/262' -> 'A/RES/68/262'; other forms are kept as Voeten wrote them."""
     match = re.fullmatch(r"R/(\d+)/(\d+)", str(unres).strip())
@@ -230,7 +235,7 @@ def voeten_tables(
     calls = calls.merge(roll_calls[["rcid", "descr"]], on="rcid", how="left")
     resolutions = pd.DataFrame(
         {
-            "res_id": "GA-rcid-" + calls["rcid"].astype(str),
+            "res_id": roll_call_id(calls["rcid"]),
             "body": "GA",
             "symbol": [
                 voeten_symbol(u, s) for u, s in zip(calls["unres"], calls["session"], strict=True)
@@ -249,7 +254,7 @@ def voeten_tables(
         raise DataError(source, f"rcid={row.rcid} iso3={row.iso3}", "one vote per state", "two")
     votes = pd.DataFrame(
         {
-            "res_id": "GA-rcid-" + cast["rcid"].astype(str),
+            "res_id": roll_call_id(cast["rcid"]),
             "iso3": cast["iso3"],
             "vote": cast["vote"],
             "source": "voeten2016",
@@ -270,7 +275,7 @@ def unvotes_tables(
     calls = roll_calls[roll_calls["session"].between(*sessions)]
     resolutions = pd.DataFrame(
         {
-            "res_id": "GA-rcid-" + calls["rcid"].astype(str),
+            "res_id": roll_call_id(calls["rcid"]),
             "body": "GA",
             "symbol": calls["unres"].str.strip(),
             "session": calls["session"].astype(str),
@@ -285,7 +290,7 @@ def unvotes_tables(
     chosen = unvotes[unvotes["rcid"].isin(calls["rcid"])]
     listed = pd.DataFrame(
         {
-            "res_id": "GA-rcid-" + chosen["rcid"].astype(str),
+            "res_id": roll_call_id(chosen["rcid"]),
             "iso3": chosen["iso3"],
             "vote": chosen["vote"],
         }

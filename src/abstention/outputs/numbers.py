@@ -366,8 +366,7 @@ def multiverse_numbers(summary: pd.DataFrame, randomisation: pd.DataFrame) -> di
 
 def record_numbers(
     by_session: pd.DataFrame, ties: pd.DataFrame, codebook: pd.DataFrame, texts: pd.DataFrame,
-    arms_window: int, source_last_years: dict[str, int], disagreements: pd.DataFrame,
-    resolutions: pd.DataFrame,
+    arms_window: int, disagreements: pd.DataFrame, resolutions: pd.DataFrame,
 ) -> dict[str, object]:
     """The full record the next designs rest on: sponsor lists by body, the ties table's
     reach (each source's last year from the ties codebook), patron-opposed texts by patron,
@@ -396,8 +395,8 @@ def record_numbers(
     values["ScrapeReplacedFirstYear"] = int(replaced_texts["date"].dt.year.min())
     values["ScrapeReplacedLastYear"] = int(replaced_texts["date"].dt.year.max())
     values["NumScrapeReplacedUkraine"] = number_word(int(replaced_texts["ukraine_russia"].sum()))
-    values["AtopLastYear"] = source_last_years["atop"]
-    values["DcadLastYear"] = source_last_years["dcad"]
+    values["AtopLastYear"] = int(reach.loc[("alliance", "RUS"), "carried_after"])
+    values["DcadLastYear"] = int(reach.loc[("dcad_in_force", "RUS"), "carried_after"])
     values["NumRecordedTextsClassified"] = f"{texts['res_id'].nunique():,}"
     israel = ties[(ties["iso3"] == "ISR") & (ties["patron"] == "RUS")
                   & (ties["operational_dependence"] == 1)]["year"]

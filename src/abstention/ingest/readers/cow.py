@@ -88,6 +88,7 @@ def read_cow_capital_spells(path: str | Path, mapper: CountryMapper, first_year:
             "lon": table["lng"].astype("float64"),
         }
     )
+    require_unique(spells, ["iso3", "start"], path)
     return spells.sort_values(["iso3", "start"], ignore_index=True)
 
 

@@ -48,10 +48,10 @@ def _dates(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     for column in ("start", "end"):
         text = table[column].str.strip()
         dates = pd.to_datetime(text.where(text != ""), format="%Y-%m-%d", errors="coerce")
-        bad = table.loc[dates.isna() & (text != ""), ["iso3", column]]
-        if not bad.empty or (column == "start" and dates.isna().any()):
-            found = bad if not bad.empty else table.loc[dates.isna(), ["iso3", column]]
-            raise DataError(path, column, "a date YYYY-MM-DD", found.to_dict("records")[:10])
+        required = column == "start"  # an empty end means the tie lasts
+        bad = table.loc[dates.isna() & ((text != "") | required), ["iso3", column]]
+        if not bad.empty:
+            raise DataError(path, column, "a date YYYY-MM-DD", bad.to_dict("records")[:10])
         table[column] = dates
     _allowed(table, "start_precision", PRECISIONS, path)
     ended = table["end"].notna()
