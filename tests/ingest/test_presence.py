@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import csv
 
+import pandas as pd
 import pytest
 
 from abstention.errors import DataError
+from abstention.ingest.readers.common import refused_sources
+from abstention.ingest.readers.hand import read_security_ties
 from abstention.ingest.readers.presence import (
     DEPENDENCE_COLUMNS,
     PRESENCE_COLUMNS,
@@ -80,3 +83,24 @@ def test_bad_dependence_rows_stop_naming_file_and_key(tmp_path, mapper, row, nam
     path = write(tmp_path / "operational_dependence.csv", DEPENDENCE_COLUMNS, [row])
     with pytest.raises(DataError, match=rf"operational_dependence.csv {named}"):
         read_operational_dependence(path, mapper)
+
+
+@pytest.mark.parametrize("url", [
+    "https://en.wikipedia.org/wiki/Collective_Security_Treaty_Organization",
+    "https://wikimili.com/en/Member_states_of_the_Eurasian_Economic_Union",
+    "http://tass.com/russia/717945",
+    "https://www.presstv.ir/Detail/2017/01/13/505966/",
+])
+def test_the_snapshot_ties_refuse_a_wiki_or_state_media_source(tmp_path, mapper, hand_dir, url):
+    lines = (hand_dir / "security_ties_2022.csv").read_text(encoding="utf-8").splitlines()
+    header, first = lines[0], lines[1].split(",")
+    first[4] = url
+    path = tmp_path / "security_ties_2022.csv"
+    path.write_text("\n".join([header, ",".join(first)]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"security_ties_2022.csv \[source_url\]"):
+        read_security_ties(path, mapper)
+
+
+def test_a_host_merely_ending_in_rt_com_is_not_refused():
+    urls = pd.Series(["https://www.heart.com/a", "https://www.reuters.com/b", "https://rt.com/c"])
+    assert refused_sources(urls).tolist() == [False, False, True]

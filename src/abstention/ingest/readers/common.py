@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -20,6 +21,35 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: str | Pat
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(path, "columns", f"columns {list(columns)}", f"missing {missing}")
+
+
+# Sources the hand files may not cite (data/hand/README.md): encyclopedias anyone can edit and
+# their mirrors (any host naming a wiki), and state media.
+REFUSED_DOMAINS = (
+    "tass.com", "tass.ru", "ria.ru", "sputniknews.com", "sputnik.by", "rt.com", "presstv.ir",
+    "xinhuanet.com", "news.cn", "trtworld.com", "globaltimes.cn",
+)  # fmt: skip
+
+
+def refused_sources(urls: pd.Series) -> pd.Series:
+    """Whether each URL's host is a wiki or a state-media outlet the sourcing rule refuses."""
+    hosts = urls.map(lambda url: (urlsplit(url).hostname or "").lower().rstrip("."))
+    state_media = hosts.map(
+        lambda host: any(host == d or host.endswith("." + d) for d in REFUSED_DOMAINS))
+    return hosts.str.contains("wiki") | state_media
+
+
+def require_sources(table: pd.DataFrame, path: str | Path, columns=("source_url",)) -> None:
+    """Every row of a hand file names its source (each of `columns` filled), and no source is
+    one the sourcing rule refuses."""
+    blank = table.loc[(table[list(columns)] == "").any(axis=1), "iso3"]
+    if not blank.empty:
+        raise DataError(path, ", ".join(columns), "a source on every row",
+                        [f"row {i + 2}: {iso3}" for i, iso3 in blank.items()])
+    refused = table.loc[refused_sources(table["source_url"]), ["iso3", "source_url"]]
+    if not refused.empty:
+        raise DataError(path, "source_url", "no wiki or state-media source",
+                        refused.to_dict("records"))
 
 
 def to_number(values: pd.Series, path: str | Path, column: str) -> pd.Series:

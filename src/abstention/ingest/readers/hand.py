@@ -23,6 +23,7 @@ from abstention.ingest.readers.common import (
     names_to_iso3,
     read_csv_text,
     require_columns,
+    require_sources,
     to_number,
 )
 from abstention.schemas import require_unique
@@ -43,10 +44,12 @@ COLUMNS = ["iso3", "country", "variable", "value", "source_url", "note"]
 
 
 def read_security_ties(path: str | Path, mapper: CountryMapper) -> pd.DataFrame:
-    """The long table, checked: known variables, values 0/0.5/1, names matching codes."""
+    """The long table, checked: known variables, values 0/0.5/1, names matching codes, a
+    source of standing on every row."""
     table = read_csv_text(path, dtype="str", keep_default_na=False)
     require_columns(table, COLUMNS, path)
     table = table[COLUMNS].copy()
+    require_sources(table, path)
     unknown = sorted(set(table["variable"]) - set(VARIABLES))
     if unknown:
         raise DataError(path, "variable", f"one of {list(VARIABLES)}", unknown)

@@ -17,7 +17,12 @@ import pandas as pd
 
 from abstention.errors import DataError
 from abstention.ingest.countries import CountryMapper
-from abstention.ingest.readers.common import names_to_iso3, read_csv_text, require_columns
+from abstention.ingest.readers.common import (
+    names_to_iso3,
+    read_csv_text,
+    require_columns,
+    require_sources,
+)
 
 SOURCE_COLUMNS = ["source_title", "source_url", "source_kind", "note"]
 DATE_COLUMNS = ["start", "start_precision", "end", "end_precision"]
@@ -33,7 +38,6 @@ YES_NO = ("yes", "no")
 LEVELS = ("dependence", "deconfliction")
 PRECISIONS = ("day", "month", "year")
 SOURCE_KINDS = ("official", "un_panel", "academic", "think_tank", "news")
-REFUSED_SOURCES = ("wikipedia.", "wikiwand.", "tass.", "ria.ru", "sputnik", "rt.com")
 
 
 def _allowed(table: pd.DataFrame, column: str, allowed, path: Path) -> None:
@@ -67,18 +71,8 @@ def _dates(table: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 
 def _sources(table: pd.DataFrame, path: Path) -> None:
-    blank = table.loc[(table["source_url"] == "") | (table["source_title"] == ""), ["iso3"]]
-    if not blank.empty:
-        raise DataError(path, "source_url, source_title", "a source on every row",
-                        [f"row {i + 2}: {iso3}" for i, iso3 in blank["iso3"].items()])
+    require_sources(table, path, ("source_url", "source_title"))
     _allowed(table, "source_kind", SOURCE_KINDS, path)
-    refused = table.loc[
-        table["source_url"].str.lower().str.contains("|".join(REFUSED_SOURCES), regex=True),
-        ["iso3", "source_url"],
-    ]
-    if not refused.empty:
-        raise DataError(path, "source_url", "no encyclopedia or state-media source",
-                        refused.to_dict("records"))
 
 
 def _no_overlaps(table: pd.DataFrame, by: list[str], path: Path) -> None:
