@@ -12,7 +12,7 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.numdiff import approx_fprime, approx_hess
 
 from abstention.errors import DataError
-from abstention.models.common import ONE_CLUSTER, PREDICT_COLUMNS, SEPARATED, TABLE_COLUMNS
+from abstention.models.common import FEW_CLUSTERS, PREDICT_COLUMNS, SEPARATED, TABLE_COLUMNS
 from abstention.models.fit import _ordered_logit, fit_model
 from abstention.models.links import Link, average_effects, jacobian
 from abstention.models.points import logit_point
@@ -86,9 +86,13 @@ def assert_recovers(result, truth: dict, equation: str | None = None, n_se: floa
         assert abs(est - value) < n_se * se, (term, est, value, se)
 
 
-def covers(result, truth: dict) -> dict[str, bool]:
+def covers(result, truth: dict) -> dict[str, float]:
+    """Whether each reported interval covers the truth; NaN where the fit withholds the
+    interval (too few informative clusters), so coverage is that of the intervals reported."""
     table = result.coefficients.set_index("term")
-    return {t: table.loc[t, "ci_low"] <= v <= table.loc[t, "ci_high"] for t, v in truth.items()}
+    return {t: np.nan if pd.isna(table.loc[t, "ci_low"])
+            else float(table.loc[t, "ci_low"] <= v <= table.loc[t, "ci_high"])
+            for t, v in truth.items()}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -108,7 +112,7 @@ def irls_logit(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def test_logit_recovers_truth_and_design_refits_with_irls():
     data = cross_section(np.random.default_rng(11), 3000)
     result = fit_model(data, "y", ["x1", "x2"], "logit", "nonrobust")
-    assert list(result.coefficients.columns) == [*TABLE_COLUMNS, SEPARATED, ONE_CLUSTER]
+    assert list(result.coefficients.columns) == [*TABLE_COLUMNS, SEPARATED, FEW_CLUSTERS]
     assert_recovers(result, LOGIT_TRUTH)
     assert result.fit["converged"] and not result.fit["separation"]["detected"]
     assert result.fit["n"] == 3000 and result.fit["n_clusters"] is None
@@ -672,20 +676,47 @@ def test_bad_input_raises_data_error(change, kwargs, message):
 
 
 @pytest.mark.parametrize("estimator", ["logit", "firth_logit", "lpm"])
-def test_a_dummy_for_one_cluster_has_an_estimate_but_no_inference(estimator):
+def test_a_term_on_few_informative_clusters_has_an_estimate_but_no_inference(estimator):
+    """A dummy for one state, or for two, has no clustered standard error that means anything;
+    one carried by 30 states, each with both outcomes, keeps its inference."""
     rng = np.random.default_rng(21)
     n = 600
     data = pd.DataFrame({"state": np.repeat(np.arange(60), 10), "x1": rng.normal(size=n)})
     data["lone"] = (data["state"] == 7).astype(float)
     data["pair"] = data["state"].isin([7, 8]).astype(float)
-    data["y"] = (0.5 * data["x1"] + 0.8 * data["pair"] + rng.logistic(size=n) > 0).astype(int)
-    result = fit_model(data, "y", ["x1", "lone", "pair"], estimator, "cluster", groups="state")
-    assert result.fit["one_cluster"] == ["lone"]
+    data["wide"] = (data["state"] < 30).astype(float)
+    data["y"] = (0.5 * data["x1"] + 0.8 * data["wide"] + rng.logistic(size=n) > 0).astype(int)
+    result = fit_model(data, "y", ["x1", "lone", "pair", "wide"], estimator, "cluster",
+                       groups="state")
+    robust_cov = "cluster" if estimator == "firth_logit" else "HC1"
+    assert result.fit["few_clusters"] == ["lone", "pair"]
+    assert result.fit["informative_clusters"]["lone"] == 1
+    assert result.fit["informative_clusters"]["wide"] == 30
     for table in (result.coefficients, result.margins):
         rows = table.set_index("term")
-        assert rows.loc["lone", "one_cluster"] and np.isfinite(rows.loc["lone", "estimate"])
-        assert rows.loc["lone", ["std_error", "p", "ci_low", "ci_high"]].isna().all()
-        assert not rows.loc["pair", "one_cluster"] and np.isfinite(rows.loc["pair", "std_error"])
-    unclustered = fit_model(data, "y", ["x1", "lone"], estimator,
-                            "nonrobust" if estimator != "lpm" else "HC1")
-    assert unclustered.fit["one_cluster"] == []
+        for term in ("lone", "pair"):
+            assert rows.loc[term, "few_clusters"] and np.isfinite(rows.loc[term, "estimate"])
+            assert rows.loc[term, ["std_error", "p", "ci_low", "ci_high"]].isna().all()
+        assert not rows.loc["wide", "few_clusters"] and np.isfinite(rows.loc["wide", "std_error"])
+    # Without clusters each row is its own: ten rows of one state, split between the outcomes,
+    # give fewer than ten on one side. A profile likelihood interval is not Wald: no rule.
+    rows_as_clusters = data.assign(row=np.arange(n))
+    robust = fit_model(rows_as_clusters, "y", ["x1", "lone", "wide"], estimator, robust_cov,
+                       groups="row" if robust_cov == "cluster" else None)
+    assert robust.fit["few_clusters"] == ["lone"]
+    if estimator == "firth_logit":
+        profile = fit_model(data, "y", ["x1", "lone", "wide"], estimator, "nonrobust",
+                            firth_profile=True)
+        assert profile.fit["few_clusters"] == []
+
+
+def test_a_tie_whose_holders_all_share_one_outcome_has_no_inference():
+    """Twenty states hold the tie and every one of them withholds: no treated state on the other
+    side, so the Wald test of the tie rests on nothing (ES-11/5's pattern)."""
+    rng = np.random.default_rng(5)
+    data = pd.DataFrame({"state": np.arange(200), "x1": rng.normal(size=200)})
+    data["tie"] = (data["state"] < 20).astype(float)
+    data["y"] = ((data["x1"] + rng.logistic(size=200) > 0) | (data["tie"] == 1)).astype(int)
+    result = fit_model(data, "y", ["x1", "tie"], "firth_logit", "cluster", groups="state")
+    assert result.fit["informative_clusters"]["tie"] == 0
+    assert result.fit["few_clusters"] == ["tie"]

@@ -231,7 +231,7 @@ def test_pooling_keeps_the_estimate_of_a_term_without_inference():
     def table(estimate, dummy):
         return pd.DataFrame({"equation": ["1", "1"], "term": ["x", "dummy"],
                              "estimate": [estimate, dummy], "std_error": [0.1, np.nan],
-                             "separated": [False, False], "one_cluster": [False, True]})
+                             "separated": [False, False], "few_clusters": [False, True]})
 
     pooled = _pool([table(0.2, 0.4), table(0.4, 0.6)]).set_index("term")
     assert pooled.loc["dummy", "estimate"] == pytest.approx(0.5)

@@ -97,7 +97,9 @@ def _model(row: pd.Series) -> dict:
 
 @pytest.fixture(scope="module")
 def simulated():
-    panel, imputations = _simulate(1)
+    # Enough states that the tie has at least ten informative states on each side of the
+    # outcome in nearly every specification (the rule that withholds Wald inference otherwise).
+    panel, imputations = _simulate(1, states=400)
     return panel, imputations, specification_table(panel, imputations, SETTINGS, TEXTS)
 
 
@@ -154,7 +156,11 @@ def test_a_separated_logit_keeps_its_estimate_without_inference():
     separated = h1.loc[("logit", "pooled")]
     assert separated["status"] == "separated" and np.isfinite(separated["estimate"])
     assert np.isnan(separated[["ci_low", "ci_high", "p"]].astype(float)).all()
-    assert h1.loc[("firth_logit", "pooled"), "status"] == "ok"
+    # Firth has a finite estimate, but every state with the tie withholds: no state on the
+    # other side of the outcome, so no Wald inference either (the few-clusters rule).
+    firth = h1.loc[("firth_logit", "pooled")]
+    assert firth["status"] == "few_clusters" and np.isfinite(firth["estimate"])
+    assert np.isnan(firth[["ci_low", "ci_high", "p"]].astype(float)).all()
 
 
 @pytest.mark.parametrize(("missing", "variance", "reason"), [
@@ -270,13 +276,14 @@ def test_summary_takes_the_median_over_the_hypotheses_tie_only():
 def test_summary_counts_each_status_and_shares_over_ok_only():
     table = pd.DataFrame({
         "estimand": "H1", "tie": "security_dependence",
-        "estimate": [0.1, 0.3, 0.5, 9.0, 8.0, np.nan],
-        "p": [0.5, 0.01, 0.01, np.nan, np.nan, np.nan],
-        "status": ["ok", "ok", "ok", "no_inference", "separated", "failed"],
+        "estimate": [0.1, 0.3, 0.5, 9.0, 8.0, 0.4, np.nan],
+        "p": [0.5, 0.01, 0.01, np.nan, np.nan, np.nan, np.nan],
+        "status": ["ok", "ok", "ok", "no_inference", "separated", "few_clusters", "failed"],
     })
     row = summarise(table, "security_dependence").iloc[0]
     assert row[list(STATUSES)].to_dict() == {"ok": 3, "separated": 1, "no_inference": 1,
-                                             "failed": 1}
-    assert row[list(STATUSES)].sum() == row["specifications"] == 6
-    assert row["tie_ok"] == 3 and row["tie_median_estimate"] == pytest.approx(0.3)
+                                             "few_clusters": 1, "failed": 1}
+    assert row[list(STATUSES)].sum() == row["specifications"] == 7
+    assert row["tie_ok"] == 3 and row["tie_estimated"] == 4
+    assert row["tie_median_estimate"] == pytest.approx(0.35)  # ok and few-clusters estimates
     assert row["share_positive_significant"] == pytest.approx(2 / 3)

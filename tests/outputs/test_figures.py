@@ -499,9 +499,11 @@ def per_text_table() -> pd.DataFrame:
     for k, (_, symbol, date) in enumerate(RESOLUTIONS):
         for term in ["security_dependence", "occupation"]:
             separated = term == "occupation" and k == 1
+            few = term == "occupation" and k == 2  # an estimate without inference
             rows.append({"symbol": symbol, "date": date, "term": term, "estimate": 0.1 * k,
-                         "ci_low": 0.1 * k - 0.2, "ci_high": 0.1 * k + 0.2, "status": "ok",
-                         "separated": separated})
+                         "ci_low": np.nan if few else 0.1 * k - 0.2,
+                         "ci_high": np.nan if few else 0.1 * k + 0.2, "status": "ok",
+                         "separated": separated, "few_clusters": few})
     return pd.DataFrame(rows)
 
 

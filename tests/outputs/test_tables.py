@@ -321,7 +321,7 @@ def test_every_source_writes_the_same_short_symbol():
     assert short_symbol("A/RES/ES-11/1") == "ES-11/1"
     effects = pd.DataFrame({
         "symbol": ["A/RES/72/190", "R/73/194"], "date": ["2017-12-19", "2018-12-17"],
-        "term": "security_dependence", "status": "ok", "separated": False,
+        "term": "security_dependence", "status": "ok", "separated": False, "few_clusters": False,
         "estimate": [0.2, 0.3], "ci_low": [0.1, 0.2], "ci_high": [0.3, 0.4], "n": [185, 185]})
     table = heterogeneity_table(effects, "Per text", "tab:het")
     assert "\n72/190 & " in table and "\n73/194 & " in table and "R/" not in table

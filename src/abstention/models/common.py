@@ -11,7 +11,11 @@ TABLE_COLUMNS = ["equation", "term", "estimate", "std_error", "z", "p", "ci_low"
 PREDICT_COLUMNS = ["equation", "prob", "ci_low", "ci_high"]
 INFERENCE_COLUMNS = ["std_error", "z", "p", "ci_low", "ci_high"]
 SEPARATED = "separated"
-ONE_CLUSTER = "one_cluster"  # identified by one cluster: estimate without inference
+FEW_CLUSTERS = "few_clusters"  # too few informative clusters: estimate without inference
+# A term needs at least this many informative clusters (clusters where it is non-zero, counted
+# on each side of a binary outcome) for a clustered Wald test: with fewer, the sandwich rests on
+# a handful of residuals and its p-values are artefacts (Cameron, Gelbach and Miller 2008).
+MIN_TREATED_CLUSTERS = 10
 
 
 class EstimationWarning(UserWarning):

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import special
 
 from abstention.errors import DataError
-from abstention.models.common import INFERENCE_COLUMNS, ONE_CLUSTER, SEPARATED
+from abstention.models.common import FEW_CLUSTERS, INFERENCE_COLUMNS, SEPARATED
 from abstention.models.distributions import normal_ppf
 from abstention.models.fit import ModelResult, Predictor, fit_model
 from abstention.models.panel import with_imputation
@@ -135,9 +135,9 @@ def _pool(tables: list[pd.DataFrame]) -> pd.DataFrame:
         out[column] = pooled[column].to_numpy()
     out["fmi"] = pooled["fmi"].to_numpy()
     flags = {column: np.column_stack([t[column].to_numpy(bool) for t in tables]).any(axis=1)
-             for column in (SEPARATED, ONE_CLUSTER)}
+             for column in (SEPARATED, FEW_CLUSTERS)}
     out = out.assign(**flags)
-    out.loc[flags[SEPARATED] | flags[ONE_CLUSTER], [*INFERENCE_COLUMNS, "fmi"]] = np.nan
+    out.loc[flags[SEPARATED] | flags[FEW_CLUSTERS], [*INFERENCE_COLUMNS, "fmi"]] = np.nan
     return out.reset_index(drop=True)
 
 

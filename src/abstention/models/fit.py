@@ -67,10 +67,11 @@ from abstention.models.common import (
     BINARY_ESTIMATORS,
     COV_TYPES,
     ESTIMATORS,
+    FEW_CLUSTERS,
     INTERCEPT,
     LATENT,
     MAXIMUM_LIKELIHOOD,
-    ONE_CLUSTER,
+    MIN_TREATED_CLUSTERS,
     PREDICT_COLUMNS,
     SEPARATED,
 )
@@ -327,15 +328,23 @@ def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> 
     }
 
 
-def one_cluster_terms(X: np.ndarray, names: list[str], terms: list[str],
-                      cluster_codes: np.ndarray | None) -> list[str]:
-    """Terms whose non-zero values all come from one cluster (a dummy for one state). A
-    cluster-robust standard error of such a term rests on that cluster's own residuals and has
-    no sampling meaning, so the tables show its estimate without inference."""
-    if cluster_codes is None:
-        return []
-    return [term for term in terms
-            if len(np.unique(cluster_codes[X[:, names.index(term)] != 0])) == 1]
+def treated_clusters(X: np.ndarray, names: list[str], terms: list[str],
+                     cluster_codes: np.ndarray | None, y: np.ndarray | None) -> dict[str, int]:
+    """Each term's informative clusters: the clusters in which it is non-zero (each row is its
+    own cluster when the covariance is not clustered) and, for a binary outcome, the smaller of
+    the numbers of those clusters with an outcome of 1 and with an outcome of 0. A term with a
+    dummy for one state, or a tie held by twenty states all of which withheld, has too few
+    clusters to say how its estimate would vary, so its Wald test describes nothing."""
+    clusters = cluster_codes if cluster_codes is not None else np.arange(len(X))
+    counts = {}
+    for term in terms:
+        treated = X[:, names.index(term)] != 0
+        if y is None:
+            counts[term] = len(np.unique(clusters[treated]))
+        else:
+            counts[term] = min(len(np.unique(clusters[treated & (y == value)]))
+                               for value in (0, 1))
+    return counts
 
 
 def _collect(records: list[warnings.WarningMessage]) -> list[str]:
@@ -517,10 +526,16 @@ def fit_model(
     affected = set(coefficients.loc[flags, "term"])
     margins = mark_without_inference(margins, SEPARATED,
                                      margins["term"].isin(affected).to_numpy())
-    lone = one_cluster_terms(X, names, terms, cluster_codes)
-    coefficients = mark_without_inference(coefficients, ONE_CLUSTER,
-                                          coefficients["term"].isin(lone).to_numpy())
-    margins = mark_without_inference(margins, ONE_CLUSTER, margins["term"].isin(lone).to_numpy())
+    binary = estimator in BINARY_ESTIMATORS
+    informative = treated_clusters(X, names, terms, cluster_codes, y if binary else None)
+    profile = estimator == "firth_logit" and firth_profile and cov_type != "cluster"
+    # The rule is about Wald inference; a profile likelihood interval does not rest on the
+    # curvature at an estimate that few clusters (or a quasi-separated term) pin down.
+    few = [term for term, count in informative.items()
+           if not profile and count < MIN_TREATED_CLUSTERS]
+    coefficients = mark_without_inference(coefficients, FEW_CLUSTERS,
+                                          coefficients["term"].isin(few).to_numpy())
+    margins = mark_without_inference(margins, FEW_CLUSTERS, margins["term"].isin(few).to_numpy())
     messages = _collect(records)
     if any("PerfectSeparation" in message for message in messages):
         separation["detected"] = True
@@ -540,10 +555,9 @@ def fit_model(
         "cov_type": cov_type,
         "converged": converged,
         "separation": separation,
-        "one_cluster": lone,
-        "inference": "profile penalised likelihood"
-        if estimator == "firth_logit" and firth_profile and cov_type != "cluster"
-        else "Wald",
+        "few_clusters": few,
+        "informative_clusters": informative,
+        "inference": "profile penalised likelihood" if profile else "Wald",
         "warnings": messages,
     }
     frame = pd.concat([sample[[outcome]], design], axis=1)

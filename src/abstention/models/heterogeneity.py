@@ -14,8 +14,8 @@ from abstention.errors import DataError
 from abstention.models.configured import fit_configured
 
 COLUMNS = ["symbol", "date", "period", "material_text", "has_sponsor_list", "term", "estimate",
-           "std_error", "ci_low", "ci_high", "p", "separated", "n", "n_states", "status",
-           "reason"]
+           "std_error", "ci_low", "ci_high", "p", "separated", "few_clusters", "n", "n_states",
+           "status", "reason"]
 
 
 def per_text_effects(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
@@ -41,7 +41,7 @@ def per_text_effects(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict,
         for term in terms:
             row = margins.loc[term]
             records.append({**about, "term": term, **{c: row[c] for c in (
-                "estimate", "std_error", "ci_low", "ci_high", "p", "separated")},
+                "estimate", "std_error", "ci_low", "ci_high", "p", "separated", "few_clusters")},
                 "n": result.fit["n"], "n_states": result.fit["states"], "status": "ok",
                 "reason": ""})
     return pd.DataFrame(records, columns=COLUMNS)

@@ -257,8 +257,9 @@ def quantity_label(quantity: str, entry: dict, tie: str, titles: dict[str, str])
 def summarise(points: pd.DataFrame, draws: pd.DataFrame, entries: dict, fits: dict[str, dict],
               margins: dict[str, pd.DataFrame], tie: str, titles: dict[str, str]
               ) -> pd.DataFrame:
-    """One row per entry and reported number. The primary row of an `ame` entry takes the
-    model's Rubin-pooled delta-method inference; every other row the bootstrap's."""
+    """One row per entry and reported number. An `ame` entry has two rows, the model's
+    Rubin-pooled delta-method inference and the bootstrap's; the first is primary only where
+    the model reports Wald inference for the tie. Every other row is the bootstrap's."""
     records = []
     for key, entry in entries.items():
         fit = fits[entry["model"]]
@@ -275,14 +276,20 @@ def summarise(points: pd.DataFrame, draws: pd.DataFrame, entries: dict, fits: di
                                 f"{len(values)} replicates", "primary": quantity ==
                       entry["quantity"]}
             if quantity == "ame":
-                records.append({**record, "quantity": "ame_bootstrap", "primary": False,
-                                "label": quantity_label("ame_bootstrap", entry, tie, titles)})
+                # The delta method is primary only where the model reports Wald inference for
+                # the tie; where the tie is separated or rests on too few informative states
+                # (models.fit.treated_clusters) the bootstrap is the quantity's one p-value.
                 row = margins[entry["model"]].set_index("term").loc[tie]
+                wald = bool(pd.notna(row["p"]))
+                records.append({**record, "quantity": "ame_bootstrap", "primary": not wald,
+                                "label": quantity_label("ame_bootstrap", entry, tie, titles)})
                 record.update(estimate=row["estimate"], ci_low=row["ci_low"],
-                              ci_high=row["ci_high"], p=row["p"],
+                              ci_high=row["ci_high"], p=row["p"], primary=wald,
                               method=f"delta method, {fit['cov_type']} covariance"
                               + (f", Rubin's rules over {fit['imputations']} imputations"
-                                 if fit.get("missing") == "imputed" else ""))
+                                 if fit.get("missing") == "imputed" else "")
+                              + ("" if wald else "; no inference: "
+                                 f"{fit['informative_clusters'].get(tie, 0)} informative states"))
             records.append(record)
     return pd.DataFrame(records, columns=COLUMNS)
 

@@ -26,6 +26,10 @@ may hold a note, such as separation in a column other than the tie):
 - `no_inference`: fitted, but the delta-method variance of the effect is not a positive number
   (in one completed data set or more, if imputed); the estimate is kept, without interval or
   p-value.
+- `few_clusters`: fitted, but the tie rests on fewer than `MIN_TREATED_CLUSTERS` informative
+  clusters (`fit.treated_clusters`: states, or rows for a single text, with the tie, counted on
+  each side of the outcome); the estimate is kept, without interval or p-value, as in every
+  model of the workflow.
 - `failed`: no estimate (e.g. a tie without variation in the sample, a collinear design).
 """
 
@@ -39,10 +43,12 @@ import pandas as pd
 from scipy import special
 
 from abstention.errors import DataError
+from abstention.models.common import FEW_CLUSTERS, MIN_TREATED_CLUSTERS
 from abstention.models.configured import model_sample
 from abstention.models.covariance import firth_cluster_cov
 from abstention.models.distributions import normal_ppf, normal_sf
 from abstention.models.firth import firth_newton
+from abstention.models.fit import treated_clusters
 from abstention.models.hypotheses import Design, build_design, state_list
 from abstention.models.panel import with_imputation
 from abstention.models.points import logit_point
@@ -61,7 +67,7 @@ COMPLETE = "complete"
 NO_ALIGNMENT = "none"
 _Z95 = normal_ppf(0.975)
 OK, SEPARATED, NO_INFERENCE, FAILED = "ok", "separated", "no_inference", "failed"
-STATUSES = (OK, SEPARATED, NO_INFERENCE, FAILED)
+STATUSES = (OK, SEPARATED, NO_INFERENCE, FEW_CLUSTERS, FAILED)
 
 
 def enumerate_specifications(settings: dict, texts: list[str], sponsor_texts: list[str],
@@ -280,14 +286,19 @@ def run_specification(spec: dict, data: list[DataSet], settings: dict) -> dict:
     row = {**spec, "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p": np.nan,
            "n": 0, "n_states": 0, "status": FAILED, "reason": ""}
     try:
-        fits = []
+        fits, selected = [], []
         for one in data:
-            X, y, states, names = _select(one, spec, settings)
-            fits.append(fit_one(X, y, states, names, spec["estimator"], spec["text"] == POOLED))
+            selected.append(_select(one, spec, settings))
+            fits.append(fit_one(*selected[-1], spec["estimator"], spec["text"] == POOLED))
     except (ValueError, np.linalg.LinAlgError, FloatingPointError) as error:
         row["reason"] = str(error) or type(error).__name__
         return row
+    # The fewest informative clusters of the tie across the data sets (imputed ones differ).
+    informative = min(treated_clusters(X, names, [names[1]],
+                                       states if spec["text"] == POOLED else None, y)[names[1]]
+                      for X, y, states, names in selected)
     notes = sorted({f.note for f in fits if f.note and not f.separated})
+    X, y, states, names = selected[-1]
     row.update(n=len(y), n_states=len(np.unique(states)), reason="; ".join(notes))
     estimates = np.array([f.estimate for f in fits])
     if not np.isfinite(estimates).all():
@@ -302,6 +313,10 @@ def run_specification(spec: dict, data: list[DataSet], settings: dict) -> dict:
     if not (np.isfinite(variances) & (variances > 0)).all():
         row.update(estimate=estimate, status=NO_INFERENCE,
                    reason="; ".join([_variance_problem(variances), *notes]))
+        return row
+    if informative < MIN_TREATED_CLUSTERS:
+        row.update(estimate=estimate, status=FEW_CLUSTERS,
+                   reason="; ".join([f"{informative} informative clusters of the tie", *notes]))
         return row
     if len(fits) == 1:
         se = np.sqrt(variances[0])
@@ -357,22 +372,24 @@ def check_settings(settings: dict, variables) -> None:
 def summarise(table: pd.DataFrame, tie: str, level: float = 0.05) -> pd.DataFrame:
     """Per estimand: how many specifications have each status, and the share of ok ones
     positive and significant and negative and significant. The effects of the tie measures are
-    on different scales (a share, a count, dummies), so the median is taken over the ok
-    specifications of `tie`, the hypotheses' own measure, only."""
+    on different scales (a share, a count, dummies), so the median is taken over the estimated
+    specifications (ok, or without inference for too few clusters) of `tie`, the hypotheses'
+    own measure, only."""
     records = []
     for estimand, rows in table.groupby("estimand", sort=True):
         ok = rows[rows["status"] == OK]
         significant = ok["p"] < level
         own = ok[ok["tie"] == tie]
+        estimated = rows[(rows["tie"] == tie) & rows["status"].isin([OK, FEW_CLUSTERS])]
         records.append({
             "estimand": estimand, "specifications": len(rows),
             **{status: int((rows["status"] == status).sum()) for status in STATUSES},
             "share_positive_significant": float((significant & (ok["estimate"] > 0)).mean()),
             "share_negative_significant": float((significant & (ok["estimate"] < 0)).mean()),
-            "tie": tie, "tie_ok": len(own),
+            "tie": tie, "tie_ok": len(own), "tie_estimated": len(estimated),
             "tie_share_positive_significant": float(((own["p"] < level)
                                                      & (own["estimate"] > 0)).mean()),
-            "tie_median_estimate": float(own["estimate"].median()),
+            "tie_median_estimate": float(estimated["estimate"].median()),
         })
     return pd.DataFrame(records)
 

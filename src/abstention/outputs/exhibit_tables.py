@@ -10,13 +10,14 @@ import pandas as pd
 from abstention.errors import DataError
 from abstention.labels import label as readable
 from abstention.labels import short_symbol
+from abstention.models.common import MIN_TREATED_CLUSTERS
 from abstention.outputs.latex import (
     covariance_name,
     covariance_notes,
     escape,
+    few_clusters_note,
     fit_to_width,
     number,
-    one_cluster_note,
     p_cell,
 )
 
@@ -83,9 +84,12 @@ def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: st
             p = "" if row.quantity.startswith("base_") else p_cell(row.p)
             rows.append([first, text, number(row.estimate), _interval(row.ci_low, row.ci_high),
                          p, _sample(models, fits)])
-    note = ("Primary quantities first, their components indented. H1: delta-method interval "
-            "and p-value under state-clustered covariance, pooled over the imputations by "
-            "Rubin's rules; every other row: percentile interval and two-sided p-value of a "
+    note = ("Primary quantities first, their components indented. H1's AME: delta-method "
+            "interval and p-value under state-clustered covariance, pooled over the imputations "
+            "by Rubin's rules, primary only where the tie has at least "
+            f"{MIN_TREATED_CLUSTERS} informative states (otherwise shown without inference, and "
+            "the bootstrap row is primary); every other row: percentile interval and two-sided "
+            "p-value of a "
             "state-clustered bootstrap across the imputations (no p-value for a base rate; a "
             "bootstrap p-value is at least 2/(B+1) for B replicates with a fit); the "
             "randomisation row: two-sided p-value, the share of AMEs with the tie permuted "
@@ -122,7 +126,7 @@ def effects_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], terms
             "Covariance: " + escape("; ".join(covariance_notes(list(fits.values())))) + ". "
             "\\emph{separated}: the maximum-likelihood estimate does not exist, no interval or "
             "test is shown; see the Firth row." + "".join(
-                " " + sentence for sentence in one_cluster_note(list(fits.values()))))
+                " " + sentence for sentence in few_clusters_note(list(fits.values()))))
     header = ["Model", "Tie measure", "AME", "95\\% interval", "p", "N", "States", "Covariance",
               "Missing data"]
     return _table(caption, label, header, rows, note, "llrrrrrll")
@@ -140,6 +144,8 @@ def heterogeneity_table(effects: pd.DataFrame, caption: str, label: str) -> str:
                 cells += ["not estimable", ""]
             elif bool(row["separated"]) if pd.notna(row["separated"]) else False:
                 cells += ["separated", ""]
+            elif bool(row["few_clusters"]) if pd.notna(row["few_clusters"]) else False:
+                cells += [number(row["estimate"]), "few states"]
             else:
                 cells += [number(row["estimate"]), _interval(row["ci_low"], row["ci_high"])]
         cells.append("" if pd.isna(first["n"]) else str(int(first["n"])))
@@ -149,7 +155,9 @@ def heterogeneity_table(effects: pd.DataFrame, caption: str, label: str) -> str:
         header += [escape(readable(term)), "95\\% interval"]
     note = ("Average marginal effects on not voting yes from a Firth logit of each text alone "
             "(the main model's confounders, regional-group dummies) on complete cases; Wald "
-            "intervals from the penalised fit's covariance. N: states.")
+            "intervals from the penalised fit's covariance. N: states. \\emph{few states}: fewer "
+            f"than {MIN_TREATED_CLUSTERS} states with the term on one side of the outcome, so "
+            "no interval is shown.")
     return _table(caption, label, [*header, "N"], rows, note, "ll" + "rr" * len(terms) + "r")
 
 

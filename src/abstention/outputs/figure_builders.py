@@ -70,7 +70,9 @@ def marginal_effects(inputs, params) -> Figure:
 def hypotheses(inputs, params) -> Figure:
     """Primary quantities and their components; base rates sit on another scale."""
     table = pd.concat([pd.read_csv(inputs["hypotheses"]), pd.read_csv(inputs["period_check"])])
-    table = table[table["quantity"] != "ame_bootstrap"]
+    # An AME entry has a delta-method and a bootstrap row; the figure shows the primary one.
+    pair = table["quantity"].isin(["ame", "ame_bootstrap"])
+    table = table[~pair | table["primary"].astype(bool)]
     table = table[~table["quantity"].str.startswith("base_")]
     table = table.assign(component=~table["primary"].astype(bool))
     return figures.hypothesis_quantities(table.sort_values(["hypothesis", "component"],

@@ -611,9 +611,10 @@ def hypothesis_quantities(quantities: pd.DataFrame) -> Figure:
 @styled
 def per_text_effects(effects: pd.DataFrame) -> Figure:
     """Per-text average marginal effects with intervals, one panel per tie measure, texts at
-    their vote dates; separated or failed fits are marked, not drawn as numbers.
+    their vote dates; separated or failed fits are marked, not drawn as numbers, and an
+    estimate without inference (too few states on one side of the outcome) is an open circle.
 
-    `effects`: symbol, date, term, estimate, ci_low, ci_high, status, separated.
+    `effects`: symbol, date, term, estimate, ci_low, ci_high, status, separated, few_clusters.
     """
     _require(effects, ["symbol", "date", "term", "estimate", "ci_low", "ci_high", "status"],
              "effects")
@@ -622,12 +623,17 @@ def per_text_effects(effects: pd.DataFrame) -> Figure:
     axes = fig.subplots(len(terms), 1, sharex=True, squeeze=False)[:, 0]
     for ax, term in zip(axes, terms, strict=True):
         rows = effects[effects["term"] == term].assign(date=lambda d: pd.to_datetime(d["date"]))
-        shown = rows[rows["status"].eq("ok") & ~rows["separated"].fillna(False).astype(bool)]
+        estimated = rows["status"].eq("ok") & ~rows["separated"].fillna(False).astype(bool)
+        few = estimated & rows["few_clusters"].fillna(False).astype(bool)
+        shown = rows[estimated & ~few]
         ax.errorbar(shown["date"], shown["estimate"],
                     yerr=[shown["estimate"] - shown["ci_low"],
                           shown["ci_high"] - shown["estimate"]],
                     fmt="o", color=SERIES_COLOURS[0], markersize=3, elinewidth=0.8)
-        skipped = rows[~rows.index.isin(shown.index)]
+        ax.scatter(rows.loc[few, "date"], rows.loc[few, "estimate"], marker="o",
+                   facecolors="none", edgecolors=SERIES_COLOURS[0], s=12,
+                   label="few states on one side: no interval" if few.any() else None)
+        skipped = rows[~estimated]
         ax.scatter(skipped["date"], np.zeros(len(skipped)), marker="x", color=FOCAL_COLOUR, s=14,
                    label="not estimable / separated" if len(skipped) else None)
         ax.axhline(0, color="#777777", linewidth=0.6, linestyle=":")
@@ -635,7 +641,7 @@ def per_text_effects(effects: pd.DataFrame) -> Figure:
         ax.set_title(label(term), loc="left", fontsize=8)
         ax.set_ylabel("AME on not voting yes")
         ax.grid(axis="y")
-        if len(skipped):
+        if len(skipped) or few.any():
             ax.legend(loc="upper left", fontsize=6)
     axes[-1].xaxis.set_major_locator(mdates.YearLocator())
     axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
@@ -678,8 +684,9 @@ def specification_curve(table: pd.DataFrame, choices: Sequence[str]) -> Figure:
         curve.set_ylabel("AME")
         counts = every["status"].value_counts()
         curve.set_title(f"{estimand}: {len(every)} specifications, {counts.get('ok', 0)} ok "
-                        f"(shown), {counts.get('separated', 0)} separated, "
-                        f"{counts.get('no_inference', 0)} without a variance, "
+                        f"(shown);\n{counts.get('separated', 0)} separated, "
+                        f"{counts.get('no_inference', 0)} no variance, "
+                        f"{counts.get('few_clusters', 0)} few states, "
                         f"{counts.get('failed', 0)} failed", loc="left")
         handles, names = curve.get_legend_handles_labels()
         curve.legend(handles[::-1], names[::-1], loc="upper left", fontsize=6, markerscale=2)

@@ -14,6 +14,7 @@ import pandas as pd
 from abstention.errors import DataError
 from abstention.labels import DUMMY
 from abstention.labels import label as readable
+from abstention.models.common import MIN_TREATED_CLUSTERS
 
 STARS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
 FIXED_EFFECT_ROWS = {"res_id": "Resolution fixed effects", "un_group": "Regional group dummies"}
@@ -117,14 +118,20 @@ def _separation_note(titles: list[str], fits: list[dict], tables: list[pd.DataFr
     return sentences
 
 
-def one_cluster_note(fits: list[dict]) -> list[str]:
-    """Why a term clustered by state has an estimate but no standard error."""
-    terms = sorted({term for fit in fits for term in fit.get("one_cluster", [])})
-    if not terms:
+def few_clusters_note(fits: list[dict]) -> list[str]:
+    """Why a term has an estimate but no standard error, test or interval: too few states
+    carry it on each side of the outcome for a standard error clustered by state."""
+    counts = {}
+    for fit in fits:
+        for term in fit.get("few_clusters", []):
+            counts[term] = min(counts.get(term, math.inf), fit["informative_clusters"][term])
+    if not counts:
         return []
-    return [f"{escape(', '.join(readable(term) for term in terms))}: non-zero for one state "
-            "only, so a standard error clustered by state does not exist; the estimate is "
-            "shown without one."]
+    listed = "; ".join(f"{readable(term)} ({int(count)})" for term, count in sorted(counts.items()))
+    return [f"{escape(listed)}: fewer than {MIN_TREATED_CLUSTERS} informative states (states "
+            "with the term, counted on each side of the outcome; fewest across the columns in "
+            "brackets), so a standard error clustered by state does not describe the estimate's "
+            "variation; the estimate is shown without inference."]
 
 
 def _same_spec(fit: dict, other: dict) -> bool:
@@ -263,7 +270,7 @@ def regression_table(models: dict[str, tuple[pd.DataFrame, dict]], caption: str,
            for fit in fits):
         note.append("Firth models: p-values from penalised likelihood-ratio tests.")
     note += _separation_note(titles, fits, tables)
-    note += one_cluster_note(fits)
+    note += few_clusters_note(fits)
     if any(sources):
         note.append("Fixed-effect and group dummies are estimated but not shown.")
     note += _diagnostics(titles, fits)
@@ -311,7 +318,7 @@ def margins_table(margins: dict[str, pd.DataFrame], fits: dict[str, dict], capti
             f"in parentheses, 95\\% intervals in brackets; {_star_note()}",
             f"Covariance: {escape('; '.join(meanings))}."]
     note += _separation_note(titles, chosen, tables)
-    note += one_cluster_note(chosen)
+    note += few_clusters_note(chosen)
     note += _diagnostics(titles, chosen)
     return _render(caption, label, titles, body, bottom, note)
 

@@ -12,7 +12,7 @@ import pandas as pd
 from abstention.errors import DataError
 from abstention.ingest.votes import REPLACED_REASON
 from abstention.labels import short_symbol
-from abstention.models.common import ONE_CLUSTER, SEPARATED
+from abstention.models.common import FEW_CLUSTERS, MIN_TREATED_CLUSTERS, SEPARATED
 from abstention.outputs.latex import SMALLEST_P, number
 
 DIGITS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
@@ -80,7 +80,7 @@ def _estimate_macros(prefix: str, row, digits: int = 2) -> dict[str, object]:
                 f"{prefix}P": "--"}
     if pd.isna(row["estimate"]):
         raise DataError(f"macro {prefix}", "estimate", "an estimate to quote", "missing")
-    if bool(row.get(ONE_CLUSTER, False)) or pd.isna(row["p"]):
+    if bool(row.get(FEW_CLUSTERS, False)) or pd.isna(row["p"]):
         return {prefix: number(row["estimate"], digits), f"{prefix}Low": "--",
                 f"{prefix}High": "--", f"{prefix}P": "--"}
     return {prefix: number(row["estimate"], digits), f"{prefix}Low": number(row["ci_low"], digits),
@@ -218,9 +218,14 @@ def _model_macros(key: str, fit: dict, margins_path: Path) -> dict[str, object]:
     values: dict[str, object] = {f"{key}N": fit["n"], f"{key}States": fit["states"]}
     margins = pd.read_csv(margins_path)
     binary = margins[margins["equation"].astype(str) == "1"].set_index("term")
+    informative = fit.get("informative_clusters", {})
     for term, short in TIE_MACROS.items():
         if term in binary.index:
             values.update(_estimate_macros(f"{key}Ame{short}", binary.loc[term]))
+        if term in informative:
+            # How many states carry the term on the rarer side of the outcome (the rule that
+            # withholds Wald inference below MIN_TREATED_CLUSTERS).
+            values[f"{key}Informative{short}"] = number_word(int(informative[term]))
     if fit.get("missing") == "imputed":
         values[f"{key}StatesComplete"] = fit["states_complete_cases"]
         values[f"{key}NComplete"] = fit["n_complete_cases"]
@@ -257,6 +262,7 @@ def collect(
     for name, fit in fits.items():
         values.update(_model_macros(f"Model{camel(name)}", fit, models[name]["margins"]))
     values["NumModels"] = len(models)
+    values["MinTreatedClusters"] = MIN_TREATED_CLUSTERS
     values["NumModelsSeparation"] = sum(fit["separation"]["detected"] for fit in fits.values())
     values.update(_hypotheses(pd.concat([results["hypotheses"], results["checks"]])))
     main = fits[reported["Main"]]
@@ -291,8 +297,13 @@ def _heterogeneity(effects: pd.DataFrame) -> dict[str, object]:
     ok = effects[(effects["status"] == "ok") & ~effects["separated"].fillna(False).astype(bool)]
     dependence = ok[ok["term"] == "security_dependence"]
     positive = dependence[dependence["ci_low"] > 0]
+    few = dependence[dependence["few_clusters"].fillna(False).astype(bool)]
     return {"NumHeteroTexts": int(effects["symbol"].nunique()),
             "NumHeteroEstimated": int(dependence["symbol"].nunique()),
+            "NumHeteroPositiveEstimate": int(dependence.loc[dependence["estimate"] > 0,
+                                                            "symbol"].nunique()),
+            "NumHeteroFewClusters": number_word(int(few["symbol"].nunique())),
+            "HeteroFewClustersTexts": ", ".join(short_symbol(s) for s in few["symbol"]) or "none",
             "NumHeteroPositive": int(positive["symbol"].nunique()),
             "HeteroPositiveTexts": ", ".join(short_symbol(s) for s in positive["symbol"])
             or "none"}
@@ -349,12 +360,14 @@ def multiverse_numbers(summary: pd.DataFrame, randomisation: pd.DataFrame) -> di
         prefix = f"MultiverseH{ORDINALS[int(row.estimand.removeprefix('H')) - 1]}"
         values.update({f"{prefix}Specs": row.specifications, f"{prefix}Ok": row.ok,
                        f"{prefix}Separated": row.separated,
-                       f"{prefix}NoInference": row.no_inference, f"{prefix}Failed": row.failed,
+                       f"{prefix}NoInference": row.no_inference,
+                       f"{prefix}FewClusters": row.few_clusters, f"{prefix}Failed": row.failed,
                        f"{prefix}PositiveSignificant": percent(row.share_positive_significant),
                        f"{prefix}NegativeSignificant": percent(row.share_negative_significant),
-                       f"{prefix}TieOk": row.tie_ok,
+                       f"{prefix}TieOk": number_word(int(row.tie_ok)),
+                       f"{prefix}TieEstimated": row.tie_estimated,
                        f"{prefix}TiePositiveSignificant":
-                           percent(row.tie_share_positive_significant),
+                           percent(row.tie_share_positive_significant) if row.tie_ok else "--",
                        f"{prefix}TieMedian": number(row.tie_median_estimate, 3)})
     test = randomisation.iloc[0]
     values.update({"RandomisationAme": number(test["observed_ame"], 3),

@@ -1,0 +1,43 @@
+"""No result table reports Wald inference for a separated term or one on too few informative
+clusters: the rule on planted tables, and on every table the workflow writes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from abstention.models.inference_rule import wald_violations
+
+
+def table(**columns):
+    base = {"term": ["tie", "x"], "estimate": [0.5, 0.1], "std_error": [np.nan, 0.05],
+            "p": [np.nan, 0.04], "ci_low": [np.nan, 0.0], "ci_high": [np.nan, 0.2],
+            "separated": [False, False], "few_clusters": [True, False]}
+    return pd.DataFrame({**base, **columns})
+
+
+def test_a_flagged_term_without_inference_passes():
+    assert wald_violations(table()).empty
+
+
+@pytest.mark.parametrize("planted", [
+    {"p": [1e-30, 0.04]},
+    {"ci_low": [0.4, 0.0], "ci_high": [0.6, 0.2]},
+    {"few_clusters": [False, False], "separated": [True, False], "std_error": [0.73, 0.05]},
+])
+def test_a_planted_wald_number_on_a_flagged_term_is_found(planted):
+    assert wald_violations(table(**planted))["term"].tolist() == ["tie"]
+
+
+@pytest.mark.workflow
+def test_no_result_table_reports_wald_inference_for_a_flagged_term(workflow_results):
+    checked, found = 0, {}
+    for path in sorted(workflow_results.rglob("*.csv")):
+        frame = pd.read_csv(path)
+        if {"separated", "few_clusters"} & set(frame.columns):
+            checked += 1
+            bad = wald_violations(frame)
+            if not bad.empty:
+                found[str(path.relative_to(workflow_results))] = bad["term"].tolist()[:5]
+    assert checked >= 25 and found == {}
