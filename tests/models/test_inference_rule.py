@@ -41,3 +41,23 @@ def test_no_result_table_reports_wald_inference_for_a_flagged_term(workflow_resu
             if not bad.empty:
                 found[str(path.relative_to(workflow_results))] = bad["term"].tolist()[:5]
     assert checked >= 25 and found == {}
+
+
+@pytest.mark.workflow
+def test_h1_counts_of_treated_and_informative_states_recomputed_from_the_panel(workflow_results):
+    """hypotheses.csv's H1 counts, recomputed from the panel: the dependent states in the
+    model's sample, and of them the fewer of those that ever voted yes and those that ever
+    withheld."""
+    import json
+
+    hypotheses = pd.read_csv(workflow_results / "models" / "hypotheses.csv")
+    h1 = hypotheses[(hypotheses["hypothesis"] == "H1") & hypotheses["primary"]].iloc[0]
+    spec = json.loads((workflow_results / "models" / h1["model"] / "fit.json").read_text())["spec"]
+    panel = pd.read_parquet(workflow_results / "analysis" / "panel.parquet")
+    rows = panel[panel["symbol"].isin(spec["resolutions"])
+                 & ~panel["iso3"].isin(spec["exclude_states"])
+                 & panel["not_yes"].notna() & (panel["security_dependence"] == 1)]
+    yes_ever = rows.loc[rows["not_yes"] == 0, "iso3"].nunique()
+    withheld_ever = rows.loc[rows["not_yes"] == 1, "iso3"].nunique()
+    assert h1["n_treated"] == rows["iso3"].nunique()
+    assert h1["n_informative"] == min(yes_ever, withheld_ever)

@@ -239,9 +239,7 @@ def test_alignment_scatter_marks_votes_and_labels_requested_states(es11_1):
     # Serbia has no arms share: not drawn, not labelled
     assert sum(len(c.get_offsets()) for c in points) == len(STATES) - 1
     assert sorted(t.get_text() for t in ax.texts) == ["State IND", "State ISR"]
-    assert fig.legends[0].get_title().get_text() == (
-        "ES-11/1 vote\n(1 state without data not drawn)"
-    )
+    assert fig.legends[0].get_title().get_text() == "ES-11/1 vote\nnot drawn, no data:\nState SRB"
     assert ax.get_xlabel() == label("arms_share_russia")
     assert ax.get_ylabel() == label("ideal_pre")
 

@@ -50,7 +50,7 @@ def test_key_numbers_in_the_pdf_equal_the_result_files(paper_text):
     h1 = hypotheses[(hypotheses["hypothesis"] == "H1") & hypotheses["primary"]].iloc[0]
     text = " ".join(paper_text.split())
     assert f"withholding a yes vote higher by {h1['estimate']:.3f}" in text
-    assert f"(95% interval {h1['ci_low']:.3f} to {h1['ci_high']:.3f}" in text
+    assert f"bootstrap interval {h1['ci_low']:.3f} to {h1['ci_high']:.3f}" in text
 
 
 @pytest.mark.workflow

@@ -166,6 +166,12 @@ def fit_spec_imputed(panel: pd.DataFrame, imputations: pd.DataFrame, spec: dict)
         },
         log_likelihood=float(np.mean([r.fit["log_likelihood"] for r in results])),
         warnings=sorted({w for r in results for w in r.fit["warnings"]}),
+        # A term without inference in any completed data set has none pooled (see _pool); its
+        # counts are the fewest across the data sets.
+        few_clusters=sorted({t for r in results for t in r.fit["few_clusters"]}),
+        **{counts: {term: min(r.fit[counts][term] for r in results)
+                    for term in first.fit[counts]}
+           for counts in ("informative_clusters", "treated_clusters")},
     )
     return ModelResult(_pool([r.coefficients for r in results]),
                        _pool([r.margins for r in results]), fit, first.design, first.vcov,

@@ -557,6 +557,7 @@ def fit_model(
         "separation": separation,
         "few_clusters": few,
         "informative_clusters": informative,
+        "treated_clusters": treated_clusters(X, names, terms, cluster_codes, None),
         "inference": "profile penalised likelihood" if profile else "Wald",
         "warnings": messages,
     }

@@ -36,7 +36,7 @@ from abstention.models.resampling import percentile_interval
 from abstention.models.specs import interaction_name
 
 COLUMNS = ["hypothesis", "model", "quantity", "label", "estimate", "ci_low", "ci_high", "p", "n",
-           "n_states", "method", "primary"]
+           "n_states", "n_treated", "n_informative", "method", "primary"]
 _POINT: dict[str, Callable] = {
     "logit": lambda X, y, start: logit_point(X, y),
     "firth_logit": firth_point,
@@ -272,6 +272,10 @@ def summarise(points: pd.DataFrame, draws: pd.DataFrame, entries: dict, fits: di
                       "label": quantity_label(quantity, entry, tie, titles),
                       "estimate": estimate, "ci_low": low, "ci_high": high,
                       "p": bootstrap_p(values), "n": fit["n"], "n_states": fit["states"],
+                      # States with the tie in the hypothesis' model, and those of them on the
+                      # rarer side of its outcome (models.fit.treated_clusters).
+                      "n_treated": fit["treated_clusters"].get(tie),
+                      "n_informative": fit["informative_clusters"].get(tie),
                       "method": f"state-clustered bootstrap, {np.isfinite(values).sum()} of "
                                 f"{len(values)} replicates", "primary": quantity ==
                       entry["quantity"]}

@@ -66,7 +66,8 @@ def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: st
     """`fits` holds every model the rows come from, so each row shows its own model's N;
     `randomisation` (rows shaped like the hypotheses table's) goes after its hypothesis."""
     if randomisation is not None:
-        parts = [hypotheses[hypotheses["hypothesis"] <= "H1"], randomisation[hypotheses.columns],
+        parts = [hypotheses[hypotheses["hypothesis"] <= "H1"],
+                 randomisation.reindex(columns=hypotheses.columns),
                  hypotheses[hypotheses["hypothesis"] > "H1"]]
         hypotheses = pd.concat(parts, ignore_index=True)
     rows = []

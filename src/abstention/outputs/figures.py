@@ -374,8 +374,10 @@ def alignment_vs_arms(panel_es11_1: pd.DataFrame, label_iso3: list[str]) -> Figu
         _as_percent(ax.xaxis)
     ax.set_xlabel(label(x_name))
     ax.set_ylabel(label(y_name))
-    undrawn = len(panel_es11_1) - len(data)
-    title = "ES-11/1 vote" + (f"\n({_states(undrawn)} without data not drawn)" if undrawn else "")
+    undrawn = panel_es11_1.loc[~panel_es11_1.index.isin(data.index), "name"].tolist()
+    # A few missing states are named, so a count in the legend can be checked against the text.
+    missing = ", ".join(undrawn) if len(undrawn) <= 3 else _states(len(undrawn))
+    title = "ES-11/1 vote" + (f"\nnot drawn, no data:\n{missing}" if undrawn else "")
     fig.legend(title=title, loc="outside right upper")
     _place_point_labels(ax, names, data[[x_name, y_name]].to_numpy(dtype=float))
     return fig

@@ -124,7 +124,7 @@ def design_numbers(
         "PlaceboFirstYear": placebo["window"][0][:4],
         "PlaceboLastYear": placebo["window"][1][:4],
         "PlaceboWestYes": percent(placebo["west_yes_min"]),
-        "PlaceboGap": percent(placebo["min_gap"]),
+        "PlaceboGapPoints": round(100 * placebo["min_gap"]),
         "Imputations": settings["imputation"]["m"],
         "BootstrapReplicates": settings["hypotheses"]["bootstrap"]["replicates"],
         "ValidationReplicates": settings["validation"]["replicates"],
