@@ -720,3 +720,18 @@ def test_a_tie_whose_holders_all_share_one_outcome_has_no_inference():
     result = fit_model(data, "y", ["x1", "tie"], "firth_logit", "cluster", groups="state")
     assert result.fit["informative_clusters"]["tie"] == 0
     assert result.fit["few_clusters"] == ["tie"]
+
+
+def test_a_categorical_outcome_counts_the_rarest_category_among_the_holders():
+    """Multinomial: twenty holders of a dummy, none of which chose the third category, give the
+    dummy no informative row there, so its Wald inference is withheld."""
+    rng = np.random.default_rng(8)
+    n = 400
+    data = pd.DataFrame({"x": rng.normal(size=n), "tie": (np.arange(n) < 20).astype(float)})
+    labels = rng.choice(["yes", "abstain", "no"], size=n, p=[0.5, 0.3, 0.2])
+    labels[:20] = rng.choice(["yes", "abstain"], size=20)
+    data["vote"] = pd.Categorical(labels, categories=["yes", "abstain", "no"])
+    result = fit_model(data, "vote", ["x", "tie"], "mnlogit", "HC1")
+    assert result.fit["informative_clusters"]["tie"] == 0
+    assert result.fit["few_clusters"] == ["tie"]
+    assert result.coefficients.set_index("term").loc["tie", "p"].isna().all()

@@ -329,21 +329,34 @@ def _estimate(estimator, X, y, names, categories, cov_type, groups, profile) -> 
 
 
 def treated_clusters(X: np.ndarray, names: list[str], terms: list[str],
-                     cluster_codes: np.ndarray | None, y: np.ndarray | None) -> dict[str, int]:
-    """Each term's informative clusters: the clusters in which it is non-zero (each row is its
-    own cluster when the covariance is not clustered) and, for a binary outcome, the smaller of
-    the numbers of those clusters with an outcome of 1 and with an outcome of 0. A term with a
-    dummy for one state, or a tie held by twenty states all of which withheld, has too few
-    clusters to say how its estimate would vary, so its Wald test describes nothing."""
+                     cluster_codes: np.ndarray | None, y: np.ndarray | None,
+                     ordered: bool = False) -> dict[str, int]:
+    """Each 0/1 term's informative clusters: the clusters in which it is 1 (each row is its own
+    cluster when the covariance is not clustered), counted on each side of the outcome `y`: for
+    a binary or categorical outcome the fewest of them with any one value (every category has
+    its own equation or side), for an ordered one the best split of the ladder (one slope
+    serves every cut). A dummy for one state, or a tie held by twenty states all of which
+    withheld, has too few clusters to say how its estimate would vary, so its Wald test
+    describes nothing. Continuous terms are not counted: they are not a treatment."""
     clusters = cluster_codes if cluster_codes is not None else np.arange(len(X))
+
+    def count(rows: np.ndarray) -> int:
+        return len(np.unique(clusters[rows]))
+
     counts = {}
     for term in terms:
-        treated = X[:, names.index(term)] != 0
+        column = X[:, names.index(term)]
+        if not np.isin(column, (0.0, 1.0)).all():
+            continue
+        treated = column == 1
         if y is None:
-            counts[term] = len(np.unique(clusters[treated]))
+            counts[term] = count(treated)
+        elif ordered:
+            cuts = np.unique(y)[:-1]
+            counts[term] = max((min(count(treated & (y <= cut)), count(treated & (y > cut)))
+                                for cut in cuts), default=0)
         else:
-            counts[term] = min(len(np.unique(clusters[treated & (y == value)]))
-                               for value in (0, 1))
+            counts[term] = min(count(treated & (y == value)) for value in np.unique(y))
     return counts
 
 
@@ -526,8 +539,8 @@ def fit_model(
     affected = set(coefficients.loc[flags, "term"])
     margins = mark_without_inference(margins, SEPARATED,
                                      margins["term"].isin(affected).to_numpy())
-    binary = estimator in BINARY_ESTIMATORS
-    informative = treated_clusters(X, names, terms, cluster_codes, y if binary else None)
+    informative = treated_clusters(X, names, terms, cluster_codes, np.asarray(y),
+                                   ordered=estimator == "ordered_logit")
     profile = estimator == "firth_logit" and firth_profile and cov_type != "cluster"
     # The rule is about Wald inference; a profile likelihood interval does not rest on the
     # curvature at an estimate that few clusters (or a quasi-separated term) pin down.

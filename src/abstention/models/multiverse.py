@@ -293,10 +293,11 @@ def run_specification(spec: dict, data: list[DataSet], settings: dict) -> dict:
     except (ValueError, np.linalg.LinAlgError, FloatingPointError) as error:
         row["reason"] = str(error) or type(error).__name__
         return row
-    # The fewest informative clusters of the tie across the data sets (imputed ones differ).
+    # The fewest informative clusters of a 0/1 tie across the data sets (imputed ones differ);
+    # a continuous tie is not counted.
     informative = min(treated_clusters(X, names, [names[1]],
-                                       states if spec["text"] == POOLED else None, y)[names[1]]
-                      for X, y, states, names in selected)
+                                       states if spec["text"] == POOLED else None, y)
+                      .get(names[1], np.inf) for X, y, states, names in selected)
     notes = sorted({f.note for f in fits if f.note and not f.separated})
     X, y, states, names = selected[-1]
     row.update(n=len(y), n_states=len(np.unique(states)), reason="; ".join(notes))
@@ -316,7 +317,8 @@ def run_specification(spec: dict, data: list[DataSet], settings: dict) -> dict:
         return row
     if informative < MIN_TREATED_CLUSTERS:
         row.update(estimate=estimate, status=FEW_CLUSTERS,
-                   reason="; ".join([f"{informative} informative clusters of the tie", *notes]))
+                   reason="; ".join([f"{int(informative)} informative clusters of the tie",
+                                     *notes]))
         return row
     if len(fits) == 1:
         se = np.sqrt(variances[0])
@@ -387,6 +389,7 @@ def summarise(table: pd.DataFrame, tie: str, level: float = 0.05) -> pd.DataFram
             "share_positive_significant": float((significant & (ok["estimate"] > 0)).mean()),
             "share_negative_significant": float((significant & (ok["estimate"] < 0)).mean()),
             "tie": tie, "tie_ok": len(own), "tie_estimated": len(estimated),
+            "tie_share_positive": float((estimated["estimate"] > 0).mean()),
             "tie_share_positive_significant": float(((own["p"] < level)
                                                      & (own["estimate"] > 0)).mean()),
             "tie_median_estimate": float(estimated["estimate"].median()),

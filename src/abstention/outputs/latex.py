@@ -129,9 +129,9 @@ def few_clusters_note(fits: list[dict]) -> list[str]:
         return []
     listed = "; ".join(f"{readable(term)} ({int(count)})" for term, count in sorted(counts.items()))
     return [f"{escape(listed)}: fewer than {MIN_TREATED_CLUSTERS} informative states (states "
-            "with the term, counted on each side of the outcome; fewest across the columns in "
-            "brackets), so a standard error clustered by state does not describe the estimate's "
-            "variation; the estimate is shown without inference."]
+            "holding the term, counted on each side of the outcome; the fewest across the models "
+            "shown in brackets), so no Wald standard error describes the estimate's variation; "
+            "the estimate is shown without inference."]
 
 
 def _same_spec(fit: dict, other: dict) -> bool:

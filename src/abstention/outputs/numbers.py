@@ -134,6 +134,7 @@ def design_numbers(
 
 
 TIE_MACROS = {"security_dependence": "Dependence", "occupation": "Occupation",
+              "security_dependence_x_material_text": "DependenceXMaterial",
               "arms_share_russia": "Arms", "no_arms_imports": "NoArms", "patronage": "Patronage",
               "airspace_dependence": "Airspace", "dcad_russia": "Dcad",
               "arms_tiv_russia_log": "ArmsVolume", "exercises_russia": "Exercises",
@@ -366,6 +367,8 @@ def multiverse_numbers(summary: pd.DataFrame, randomisation: pd.DataFrame) -> di
                        f"{prefix}NegativeSignificant": percent(row.share_negative_significant),
                        f"{prefix}TieOk": number_word(int(row.tie_ok)),
                        f"{prefix}TieEstimated": row.tie_estimated,
+                       f"{prefix}TiePositive": percent(row.tie_share_positive)
+                       if row.tie_estimated else "--",
                        f"{prefix}TiePositiveSignificant":
                            percent(row.tie_share_positive_significant) if row.tie_ok else "--",
                        f"{prefix}TieMedian": number(row.tie_median_estimate, 3)})
