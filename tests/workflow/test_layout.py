@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "abstention"
-STAGES = ("ingest", "features", "models", "outputs")
+STAGES = ("ingest", "features", "panel", "models", "outputs")
 SHARED = (
     "errors", "logs", "labels", "schemas", "table_schemas", "variables", "vote_codes",
 )  # fmt: skip

@@ -1,0 +1,328 @@
+"""Each state against itself: does a tie to a patron raise a state's withholding on the texts
+the patron opposes, relative to the same state's other texts?
+
+    y_st = beta * tie_s,y(t)-lag * opposed_t + gamma * tie_s,y(t)-lag + a_s,period + d_t + e_st
+
+a linear probability model with state-by-period and text fixed effects, clustered by state.
+The fixed effects absorb all that is constant about a state within a period (alignment,
+region, regime) and all that is particular to a text, so beta is identified only by how the
+same state's withholding differs between patron-opposed and other texts when its tie is on.
+
+The fit is pyfixest's. Inference is computed here because the design needs it at full-record
+scale: the wild cluster bootstrap works on per-state sums computed once after the fixed
+effects are partialled out (each draw is a G-vector product), and the randomisation test
+re-demeans only the two columns a permutation of tie histories changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from abstention.errors import DataError
+from abstention.panel.record import opposed_column, tie_column
+
+CONFIG = "config/config.yaml"
+# Outcome: (the panel rows it is defined on, how it is computed from them).
+OUTCOMES = {
+    "not_yes": "recorded",
+    "not_cosponsor": "sponsor_list",
+    "not_cosponsor_joined": "joined_list",
+}
+WEIGHTS = ("rademacher", "webb")
+# Two-sided 5% test with 80% power: the minimum detectable effect is this many standard errors.
+MDE_FACTOR = 1.959964 + 0.841621
+DEMEAN_TOL = 1e-8
+
+
+def check_settings(settings: dict) -> None:
+    """Known outcomes and weights, and enough draws for the p-value resolution reported."""
+    for key, known in (("outcomes", OUTCOMES), ):
+        unknown = sorted(set(settings[key]) - set(known))
+        if unknown:
+            raise DataError(CONFIG, f"within.{key}", f"names among {sorted(known)}", unknown,
+                            known=known)
+    boot, ri = settings["bootstrap"], settings["randomisation"]
+    if boot["weights"] not in WEIGHTS:
+        raise DataError(CONFIG, "within.bootstrap.weights", f"one of {WEIGHTS}",
+                        boot["weights"], known=WEIGHTS)
+    if boot["draws"] < 999:
+        raise DataError(CONFIG, "within.bootstrap.draws",
+                        "at least 999 draws (p reported to 0.001)", boot["draws"])
+    if ri["permutations"] < 999:
+        raise DataError(CONFIG, "within.randomisation.permutations",
+                        "at least 999 permutations (p reported to 0.001)", ri["permutations"])
+    if ri["batch"] > ri["permutations"]:
+        raise DataError(CONFIG, "within.randomisation.batch",
+                        f"at most the {ri['permutations']} permutations", ri["batch"])
+
+
+def within_sample(panel: pd.DataFrame, patron: str, tie: str, outcome: str,
+                  period_years: int) -> tuple[pd.DataFrame, dict]:
+    """The rows one fit uses: the outcome's view of the panel without the patron itself and
+    without rows whose lagged tie is unknown (counted in the second return)."""
+    view = OUTCOMES[outcome]
+    rows = panel.loc[panel["iso3"] != patron]
+    if view == "recorded":
+        rows = rows.loc[rows["recorded"]]
+        y = rows["not_yes"]
+    else:
+        keep = rows["sponsor_list"] & (rows["joined"] if view == "joined_list" else True)
+        rows = rows.loc[keep]
+        y = 1 - rows["cosponsor"]
+    tie_values = rows[tie_column(tie, patron)]
+    known = tie_values.notna()
+    lost = {"rows": int((~known).sum()),
+            "states": int(rows.loc[~known, "iso3"].nunique()),
+            "states_all_lost": int(len(set(rows.loc[~known, "iso3"])
+                                       - set(rows.loc[known, "iso3"])))}
+    rows, y, tie_values = rows.loc[known], y.loc[known], tie_values.loc[known]
+    first = int(rows["year"].min()) if len(rows) else 0
+    period = (rows["year"].astype(int) - first) // period_years
+    sample = pd.DataFrame({
+        "y": y.astype(float).to_numpy(),
+        "tie": tie_values.astype(float).to_numpy(),
+        "opposed": rows[opposed_column(patron)].astype(float).to_numpy(),
+        "state": rows["iso3"].astype(str).to_numpy(),
+        "year": rows["year"].astype(int).to_numpy(),
+        "period": period.to_numpy(),
+        "text": rows["res_id"].astype(str).to_numpy(),
+        "group": rows["un_group"].astype(object).fillna("none").to_numpy(),
+    })
+    sample["x"] = sample["tie"] * sample["opposed"]
+    return sample, lost
+
+
+def fixed_effect_codes(sample: pd.DataFrame) -> np.ndarray:
+    """State-by-period and text codes, as the demeaning wants them."""
+    state_period = pd.factorize(sample["state"] + "|" + sample["period"].astype(str))[0]
+    text = pd.factorize(sample["text"])[0]
+    return np.column_stack([state_period, text]).astype(np.uint64)
+
+
+def demean(columns: np.ndarray, codes: np.ndarray, tol: float = DEMEAN_TOL) -> np.ndarray:
+    from pyfixest.core.demean import demean as alternating_projections
+
+    values = np.ascontiguousarray(columns, dtype=np.float64)
+    out, converged = alternating_projections(values, codes, np.ones(len(values)), tol=tol)
+    if not converged:
+        raise RuntimeError("the fixed effects' alternating projections did not converge")
+    return out
+
+
+def fit_twfe(sample: pd.DataFrame) -> dict:
+    """pyfixest's fit of the interaction, with its state-clustered (CRV1) standard error."""
+    import pyfixest as pf
+
+    data = sample.assign(state_period=sample["state"] + "|" + sample["period"].astype(str))
+    model = pf.feols("y ~ x + tie | state_period + text", data=data,
+                     vcov={"CRV1": "state"})
+    return {"estimate": float(model.coef()["x"]), "se_crv1": float(model.se()["x"])}
+
+
+@dataclass
+class Partialled:
+    """What every bootstrap draw and every null value reuses: per-state sums of the
+    interaction, partialled on the fixed effects and the tie's main effect."""
+
+    estimate: float
+    denominator: float          # sum of squared partialled interaction
+    score_y: np.ndarray         # per state: sum of x_tilde * (y partialled on z)
+    score_x: np.ndarray         # per state: sum of x_tilde ** 2
+    cross: np.ndarray           # per state: sum of x_tilde * z
+    z_y: np.ndarray             # per state: sum of z * (y partialled on z)
+    z_x: np.ndarray             # per state: sum of z * x_tilde (zero in total)
+    zz: float
+
+    @property
+    def clusters(self) -> int:
+        return len(self.score_y)
+
+    def scores(self, beta0: float, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Draws of (beta* - beta0) and their cluster-robust standard errors, under the null
+        beta = beta0, for weight rows `weights` (draws x states)."""
+        restricted = self.score_y - beta0 * self.score_x        # x_tilde' u(beta0), by state
+        z_restricted = self.z_y - beta0 * self.z_x              # z' u(beta0), by state
+        shift = weights @ restricted / self.denominator
+        z_coef = weights @ z_restricted / self.zz
+        per_state = (weights * restricted - np.outer(z_coef, self.cross)
+                     - np.outer(shift, self.score_x))
+        se = np.sqrt((per_state ** 2).sum(axis=1)) / self.denominator
+        return shift, se
+
+    def observed_se(self) -> float:
+        per_state = self.score_y - self.estimate * self.score_x
+        return float(np.sqrt((per_state ** 2).sum()) / self.denominator)
+
+
+def partial_out(sample: pd.DataFrame, codes: np.ndarray | None = None) -> Partialled:
+    codes = fixed_effect_codes(sample) if codes is None else codes
+    y, x, z = demean(sample[["y", "x", "tie"]].to_numpy(), codes).T
+    return partialled_from(y, x, z, pd.factorize(sample["state"])[0])
+
+
+def partialled_from(y: np.ndarray, x: np.ndarray, z: np.ndarray, state: np.ndarray
+                    ) -> Partialled:
+    zz = float(z @ z)
+    if zz > 0:
+        x_tilde = x - z * (z @ x) / zz
+        e_y = y - z * (z @ y) / zz
+    else:
+        x_tilde, e_y, zz = x, y, 1.0
+    denominator = float(x_tilde @ x_tilde)
+
+    def by_state(values):
+        return np.bincount(state, weights=values)
+
+    return Partialled(
+        estimate=float(x_tilde @ e_y / denominator) if denominator > 0 else np.nan,
+        denominator=denominator, score_y=by_state(x_tilde * e_y),
+        score_x=by_state(x_tilde ** 2), cross=by_state(x_tilde * z),
+        z_y=by_state(z * e_y), z_x=by_state(z * x_tilde), zz=zz,
+    )
+
+
+def bootstrap_weights(kind: str, draws: int, clusters: int, rng: np.random.Generator
+                      ) -> np.ndarray:
+    """Draws x states weights; with few states every Rademacher sign vector is enumerated."""
+    if kind == "rademacher" and 2 ** clusters <= draws:
+        grid = np.arange(2 ** clusters)[:, None] >> np.arange(clusters) & 1
+        return 2.0 * grid - 1.0
+    if kind == "rademacher":
+        return rng.choice([-1.0, 1.0], size=(draws, clusters))
+    webb = np.sqrt(np.array([0.5, 1.0, 1.5]))
+    return rng.choice(np.concatenate([-webb, webb]), size=(draws, clusters))
+
+
+def wild_p(part: Partialled, beta0: float, weights: np.ndarray) -> float:
+    """Restricted (WCR) wild cluster bootstrap p-value of beta = beta0, symmetric."""
+    t_obs = (part.estimate - beta0) / part.observed_se()
+    shift, se = part.scores(beta0, weights)
+    return float(np.mean(np.abs(shift / se) >= abs(t_obs) - 1e-12))
+
+
+def wild_interval(part: Partialled, weights: np.ndarray, level: float = 0.95,
+                  tol: float = 1e-6) -> tuple[float, float]:
+    """The values beta0 the restricted bootstrap does not reject at 1 - level: its p-value
+    inverted by bisection on each side of the estimate."""
+    alpha, se = 1 - level, part.observed_se()
+
+    def bound(direction):
+        inside, step = part.estimate, se
+        outside = part.estimate + direction * step
+        while wild_p(part, outside, weights) > alpha:
+            inside, step = outside, step * 2
+            outside = part.estimate + direction * step
+            if step > 1e6 * max(se, 1e-12):
+                return direction * np.inf
+        while abs(outside - inside) > tol * se:
+            middle = (inside + outside) / 2
+            if wild_p(part, middle, weights) > alpha:
+                inside = middle
+            else:
+                outside = middle
+        return (inside + outside) / 2
+
+    return float(bound(-1)), float(bound(+1))
+
+
+def tie_histories(sample: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """States by years of the tie over the sample's years; states with a gap in their history
+    (or alone in their region) are kept in place by the permutations."""
+    history = sample.pivot_table(index="state", columns="year", values="tie", aggfunc="first")
+    complete = history.notna().all(axis=1).to_numpy()
+    return history, complete
+
+
+def permuted_orders(groups: pd.Series, movable: np.ndarray, permutations: int,
+                    rng: np.random.Generator) -> np.ndarray:
+    """Permutations x states: whose tie history each state takes, shuffled within its
+    region among the states with a complete history."""
+    orders = np.tile(np.arange(len(groups)), (permutations, 1))
+    for group in pd.unique(groups):
+        members = np.flatnonzero((groups.to_numpy() == group) & movable)
+        if len(members) > 1:
+            orders[:, members] = members[rng.permuted(
+                np.tile(np.arange(len(members)), (permutations, 1)), axis=1)]
+    return orders
+
+
+def studentised(y: np.ndarray, x: np.ndarray, z: np.ndarray, by_state) -> np.ndarray:
+    """|t| of the interaction for each column of `x` and `z` (rows x draws), the fixed
+    effects already partialled out; `by_state` sums rows within states."""
+    zz = np.einsum("ij,ij->j", z, z)
+    zz = np.where(zz > 0, zz, 1.0)
+    x_tilde = x - z * (np.einsum("ij,ij->j", z, x) / zz)
+    e_y = y[:, None] - z * ((y @ z) / zz)
+    denominator = np.einsum("ij,ij->j", x_tilde, x_tilde)
+    beta = np.einsum("ij,ij->j", x_tilde, e_y) / denominator
+    scores = by_state @ (x_tilde * (e_y - x_tilde * beta))
+    return np.abs(beta) * denominator / np.sqrt((scores ** 2).sum(axis=0))
+
+
+def randomisation_p(sample: pd.DataFrame, part: Partialled, permutations: int, batch: int,
+                    rng: np.random.Generator, codes: np.ndarray | None = None) -> dict:
+    """Tie histories permuted across states within region; the interaction and the tie's
+    main effect rebuilt and re-demeaned for each permutation (the outcome's demeaning is
+    reused). The statistic is the studentised |t|."""
+    from scipy.sparse import csr_matrix
+
+    codes = fixed_effect_codes(sample) if codes is None else codes
+    history, movable = tie_histories(sample)
+    states = history.index
+    row_state = states.get_indexer(sample["state"])
+    row_year = history.columns.get_indexer(sample["year"])
+    matrix = history.to_numpy()
+    groups = sample.groupby("state")["group"].first().reindex(states)
+    orders = permuted_orders(groups, movable, permutations, rng)
+    y = demean(sample[["y"]].to_numpy(), codes)[:, 0]
+    by_state = csr_matrix((np.ones(len(sample)), (row_state, np.arange(len(sample)))),
+                          shape=(len(states), len(sample)))
+    opposed = sample["opposed"].to_numpy()[:, None]
+    t_obs = abs(part.estimate / part.observed_se())
+    exceed = 0
+    for start in range(0, permutations, batch):
+        ties = matrix[orders[start:start + batch][:, row_state], row_year].T   # rows x draws
+        width = ties.shape[1]
+        partialled = demean(np.hstack([ties * opposed, ties]), codes)
+        draws = studentised(y, partialled[:, :width], partialled[:, width:], by_state)
+        exceed += int((draws >= t_obs - 1e-12).sum())
+    return {"p_ri": (1 + exceed) / (1 + permutations), "permutations": permutations,
+            "permuted_states": int(movable.sum())}
+
+
+def treated_states(sample: pd.DataFrame) -> dict:
+    """States whose tie is on on at least one patron-opposed text (the clusters that carry
+    the interaction), and states whose tie switches within the sample."""
+    on = sample.loc[sample["x"] != 0, "state"].nunique()
+    switching = (sample.groupby("state")["tie"].nunique() > 1).sum()
+    return {"n_treated": int(on), "n_switching": int(switching)}
+
+
+def estimate_within(sample: pd.DataFrame, settings: dict, seed: int, with_ri: bool) -> dict:
+    """One within-state fit with everything the outputs report about it."""
+    rng = np.random.default_rng(seed)
+    codes = fixed_effect_codes(sample)
+    fitted = fit_twfe(sample)
+    part = partial_out(sample, codes)
+    boot = settings["bootstrap"]
+    weights = bootstrap_weights(boot["weights"], boot["draws"], part.clusters, rng)
+    low, high = wild_interval(part, weights)
+    result = {
+        **fitted,
+        "p_wild": wild_p(part, 0.0, weights), "ci_low": low, "ci_high": high,
+        "draws": len(weights), "weights": boot["weights"],
+        "mde": MDE_FACTOR * fitted["se_crv1"],
+        "n": len(sample), "n_states": int(sample["state"].nunique()),
+        "n_texts": int(sample["text"].nunique()),
+        "n_opposed_texts": int(sample.loc[sample["opposed"] == 1, "text"].nunique()),
+        "first_year": int(sample["year"].min()), "last_year": int(sample["year"].max()),
+        "mean_outcome": float(sample["y"].mean()),
+        **treated_states(sample),
+    }
+    if with_ri:
+        ri = settings["randomisation"]
+        result.update(randomisation_p(sample, part, ri["permutations"], ri["batch"], rng, codes))
+    return result

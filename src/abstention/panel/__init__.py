@@ -1,0 +1,1 @@
+"""Stage 3: state-text panels built from the feature tables, which the models compare."""
