@@ -19,6 +19,7 @@ validate_config(config, "workflow/schemas/config.schema.json")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/features.smk"
+include: "workflow/rules/within.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/paper.smk"
 
@@ -32,4 +33,5 @@ rule all:
         "results/models/predictions.csv",
         rules.ties.output,
         rules.text_patrons.output,
+        "results/models/within.csv",
         raw_checks(*RAW_SUMS),

@@ -122,6 +122,8 @@ rule hypotheses:
         ),
         fits=expand("results/models/{name}/fit.json", name=HYPOTHESIS_MODELS),
         margins=expand("results/models/{name}/margins.csv", name=HYPOTHESIS_MODELS),
+        randomisation="results/resampling/randomisation.csv",
+        within="results/models/within.csv",
         code=script_code("summarise_hypotheses"),
     output:
         hypotheses=report(
@@ -144,6 +146,10 @@ rule hypotheses:
         specs={name: model_spec(name) for name in HYPOTHESIS_MODELS},
         entries=HashedParam(config["hypotheses"]["entries"], "hypotheses.entries"),
         checks=HashedParam(config["hypotheses"]["checks"], "hypotheses.checks"),
+        within_entries=HashedParam(
+            config["hypotheses"]["within_entries"], "hypotheses.within_entries"
+        ),
+        within=HashedParam(config["within"], "within"),
         tie=config["hypotheses"]["tie"],
         titles=HashedParam(config["model_titles"], "model_titles"),
     script:

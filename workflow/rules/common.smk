@@ -152,6 +152,7 @@ NAMED_FILES = {
     "codebook": "results/data/codebook.csv",
     "multiverse": "results/multiverse/specifications.parquet",
     "randomisation": "results/resampling/randomisation.csv",
+    "within": "results/models/within.csv",
 }
 
 

@@ -101,6 +101,9 @@ rule numbers:
         ties_codebook="results/data/ties_codebook.csv",
         un_dl_disagreements="results/data/un_dl_disagreements.csv",
         text_patrons="results/data/text_patrons.parquet",
+        within="results/models/within.csv",
+        within_summary="results/panel/state_text_summary.csv",
+        within_left_out="results/panel/state_text_left_out.csv",
         code=script_code("write_numbers"),
     output:
         "results/paper/numbers.tex",

@@ -37,6 +37,13 @@ from abstention.models.specs import interaction_name
 
 COLUMNS = ["hypothesis", "model", "quantity", "label", "estimate", "ci_low", "ci_high", "p", "n",
            "n_states", "n_treated", "n_informative", "method", "primary"]
+# Beside each row's own p-value (`p`, named by `method`): the minimum detectable effect at 80%
+# power for a two-sided 5% test, the wild cluster bootstrap's and the randomisation test's
+# p-values where the design has them (a Firth logit has no wild bootstrap here), and the
+# within-state rows' text counts and tied state-texts on patron-opposed texts.
+DESIGN_COLUMNS = ["mde", "p_wild", "p_ri", "n_texts", "n_opposed_texts", "n_opportunities"]
+# Two-sided 5% test with 80% power: the minimum detectable effect is this many standard errors.
+MDE_FACTOR = 1.959964 + 0.841621
 _POINT: dict[str, Callable] = {
     "logit": lambda X, y, start: logit_point(X, y),
     "firth_logit": firth_point,
@@ -297,3 +304,20 @@ def summarise(points: pd.DataFrame, draws: pd.DataFrame, entries: dict, fits: di
             records.append(record)
     return pd.DataFrame(records, columns=COLUMNS)
 
+
+
+def with_design_columns(table: pd.DataFrame, randomisation: pd.DataFrame) -> pd.DataFrame:
+    """The cross-section's rows with the columns the within-state rows also carry: the MDE
+    from the row's 95% interval (its half-width over 1.96 standing in for a standard error),
+    and the randomisation test's p-value on the bootstrap row of the hypothesis it tests."""
+    table = table.copy()
+    table["mde"] = MDE_FACTOR * (table["ci_high"] - table["ci_low"]) / (2 * 1.959964)
+    table["p_wild"] = np.nan
+    table["p_ri"] = np.nan
+    for test in randomisation.itertuples():
+        at = (table["hypothesis"] == test.hypothesis) & (table["model"] == test.model) & (
+            table["quantity"] == "ame_bootstrap")
+        table.loc[at, "p_ri"] = test.p
+    for column in DESIGN_COLUMNS[3:]:
+        table[column] = pd.NA
+    return table.reindex(columns=COLUMNS + DESIGN_COLUMNS)

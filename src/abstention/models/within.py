@@ -32,6 +32,9 @@ OUTCOMES = {
     "not_cosponsor_joined": "joined_list",
 }
 WEIGHTS = ("rademacher", "webb")
+# The effects a design may absorb: the state in a period, the text, and the state's own
+# standing difference between patron-opposed and other texts (its alignment with the patron).
+FIXED_EFFECTS = ("state_period", "text", "state_opposed")
 # Two-sided 5% test with 80% power: the minimum detectable effect is this many standard errors.
 MDE_FACTOR = 1.959964 + 0.841621
 DEMEAN_TOL = 1e-8
@@ -44,7 +47,22 @@ def check_settings(settings: dict) -> None:
         if unknown:
             raise DataError(CONFIG, f"within.{key}", f"names among {sorted(known)}", unknown,
                             known=known)
+    for design, absorb in settings["designs"].items():
+        unknown = sorted(set(absorb) - set(FIXED_EFFECTS))
+        if unknown:
+            raise DataError(CONFIG, f"within.designs.{design}",
+                            f"fixed effects among {list(FIXED_EFFECTS)}", unknown,
+                            known=FIXED_EFFECTS)
+    if settings["main_design"] not in settings["designs"]:
+        raise DataError(CONFIG, "within.main_design", "a design of within.designs",
+                        settings["main_design"], known=settings["designs"])
     boot, ri = settings["bootstrap"], settings["randomisation"]
+    for key, named in (("randomisation.outcomes", ri["outcomes"]),
+                       ("costly_comparison", settings["costly_comparison"])):
+        unknown = sorted(set(named) - set(settings["outcomes"]))
+        if unknown:
+            raise DataError(CONFIG, f"within.{key}", "outcomes of within.outcomes", unknown,
+                            known=settings["outcomes"])
     if boot["weights"] not in WEIGHTS:
         raise DataError(CONFIG, "within.bootstrap.weights", f"one of {WEIGHTS}",
                         boot["weights"], known=WEIGHTS)
@@ -92,14 +110,14 @@ def within_sample(panel: pd.DataFrame, patron: str, tie: str, outcome: str,
         "group": rows["un_group"].astype(object).fillna("none").to_numpy(),
     })
     sample["x"] = sample["tie"] * sample["opposed"]
+    sample["state_period"] = sample["state"] + "|" + sample["period"].astype(str)
+    sample["state_opposed"] = sample["state"] + "|" + sample["opposed"].astype(int).astype(str)
     return sample, lost
 
 
-def fixed_effect_codes(sample: pd.DataFrame) -> np.ndarray:
-    """State-by-period and text codes, as the demeaning wants them."""
-    state_period = pd.factorize(sample["state"] + "|" + sample["period"].astype(str))[0]
-    text = pd.factorize(sample["text"])[0]
-    return np.column_stack([state_period, text]).astype(np.uint64)
+def fixed_effect_codes(sample: pd.DataFrame, absorb: list[str]) -> np.ndarray:
+    """Integer codes of the absorbed effects, as the demeaning wants them."""
+    return np.column_stack([pd.factorize(sample[name])[0] for name in absorb]).astype(np.uint64)
 
 
 def demean(columns: np.ndarray, codes: np.ndarray, tol: float = DEMEAN_TOL) -> np.ndarray:
@@ -112,12 +130,11 @@ def demean(columns: np.ndarray, codes: np.ndarray, tol: float = DEMEAN_TOL) -> n
     return out
 
 
-def fit_twfe(sample: pd.DataFrame) -> dict:
+def fit_twfe(sample: pd.DataFrame, absorb: list[str]) -> dict:
     """pyfixest's fit of the interaction, with its state-clustered (CRV1) standard error."""
     import pyfixest as pf
 
-    data = sample.assign(state_period=sample["state"] + "|" + sample["period"].astype(str))
-    model = pf.feols("y ~ x + tie | state_period + text", data=data,
+    model = pf.feols(f"y ~ x + tie | {' + '.join(absorb)}", data=sample,
                      vcov={"CRV1": "state"})
     return {"estimate": float(model.coef()["x"]), "se_crv1": float(model.se()["x"])}
 
@@ -125,24 +142,30 @@ def fit_twfe(sample: pd.DataFrame) -> dict:
 @dataclass
 class Partialled:
     """What every bootstrap draw and every null value reuses: per-state sums of the
-    interaction, partialled on the fixed effects and the tie's main effect."""
+    interaction x_tilde (partialled on the fixed effects and on the tie's main effect z).
+
+    As the fast paths of pyfixest and fwildclusterboot do, the draws reuse the fixed effects
+    projected out once: exact for effects nested in states (the state-by-period effects);
+    the text effects, which cross states, are held at their sample values."""
 
     estimate: float
-    denominator: float          # sum of squared partialled interaction
-    score_y: np.ndarray         # per state: sum of x_tilde * (y partialled on z)
+    denominator: float          # sum of squared x_tilde
+    score_y: np.ndarray         # per state: sum of x_tilde * e_y (y partialled on z)
     score_x: np.ndarray         # per state: sum of x_tilde ** 2
     cross: np.ndarray           # per state: sum of x_tilde * z
-    z_y: np.ndarray             # per state: sum of z * (y partialled on z)
+    z_y: np.ndarray             # per state: sum of z * e_y
     z_x: np.ndarray             # per state: sum of z * x_tilde (zero in total)
     zz: float
+    states: np.ndarray          # the state of each per-state entry
 
     @property
     def clusters(self) -> int:
         return len(self.score_y)
 
     def scores(self, beta0: float, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Draws of (beta* - beta0) and their cluster-robust standard errors, under the null
-        beta = beta0, for weight rows `weights` (draws x states)."""
+        """Draws of (beta* - beta0) and their cluster-robust standard errors under the null
+        beta = beta0 (restricted residuals u(beta0) = e_y - beta0 x_tilde), for weight rows
+        `weights` (draws x states): each draw is a product with per-state sums."""
         restricted = self.score_y - beta0 * self.score_x        # x_tilde' u(beta0), by state
         z_restricted = self.z_y - beta0 * self.z_x              # z' u(beta0), by state
         shift = weights @ restricted / self.denominator
@@ -157,30 +180,26 @@ class Partialled:
         return float(np.sqrt((per_state ** 2).sum()) / self.denominator)
 
 
-def partial_out(sample: pd.DataFrame, codes: np.ndarray | None = None) -> Partialled:
-    codes = fixed_effect_codes(sample) if codes is None else codes
+def partial_out(sample: pd.DataFrame, codes: np.ndarray) -> Partialled:
+    """The fit's pieces, once: y, the interaction and the tie demeaned on the fixed effects
+    (`codes`), then the interaction and y partialled on the tie, summed by state."""
     y, x, z = demean(sample[["y", "x", "tie"]].to_numpy(), codes).T
-    return partialled_from(y, x, z, pd.factorize(sample["state"])[0])
-
-
-def partialled_from(y: np.ndarray, x: np.ndarray, z: np.ndarray, state: np.ndarray
-                    ) -> Partialled:
+    state, states = pd.factorize(sample["state"])
     zz = float(z @ z)
     if zz > 0:
-        x_tilde = x - z * (z @ x) / zz
-        e_y = y - z * (z @ y) / zz
+        x_tilde, e_y = x - z * (z @ x) / zz, y - z * (z @ y) / zz
     else:
         x_tilde, e_y, zz = x, y, 1.0
     denominator = float(x_tilde @ x_tilde)
 
-    def by_state(values):
+    def summed(values):
         return np.bincount(state, weights=values)
 
     return Partialled(
         estimate=float(x_tilde @ e_y / denominator) if denominator > 0 else np.nan,
-        denominator=denominator, score_y=by_state(x_tilde * e_y),
-        score_x=by_state(x_tilde ** 2), cross=by_state(x_tilde * z),
-        z_y=by_state(z * e_y), z_x=by_state(z * x_tilde), zz=zz,
+        denominator=denominator, score_y=summed(x_tilde * e_y), score_x=summed(x_tilde ** 2),
+        cross=summed(x_tilde * z), z_y=summed(z * e_y), z_x=summed(z * x_tilde), zz=zz,
+        states=np.asarray(states),
     )
 
 
@@ -262,14 +281,13 @@ def studentised(y: np.ndarray, x: np.ndarray, z: np.ndarray, by_state) -> np.nda
     return np.abs(beta) * denominator / np.sqrt((scores ** 2).sum(axis=0))
 
 
-def randomisation_p(sample: pd.DataFrame, part: Partialled, permutations: int, batch: int,
-                    rng: np.random.Generator, codes: np.ndarray | None = None) -> dict:
+def randomisation_p(sample: pd.DataFrame, part: Partialled, codes: np.ndarray,
+                    permutations: int, batch: int, rng: np.random.Generator) -> dict:
     """Tie histories permuted across states within region; the interaction and the tie's
     main effect rebuilt and re-demeaned for each permutation (the outcome's demeaning is
     reused). The statistic is the studentised |t|."""
     from scipy.sparse import csr_matrix
 
-    codes = fixed_effect_codes(sample) if codes is None else codes
     history, movable = tie_histories(sample)
     states = history.index
     row_state = states.get_indexer(sample["state"])
@@ -293,19 +311,24 @@ def randomisation_p(sample: pd.DataFrame, part: Partialled, permutations: int, b
             "permuted_states": int(movable.sum())}
 
 
-def treated_states(sample: pd.DataFrame) -> dict:
-    """States whose tie is on on at least one patron-opposed text (the clusters that carry
-    the interaction), and states whose tie switches within the sample."""
-    on = sample.loc[sample["x"] != 0, "state"].nunique()
-    switching = (sample.groupby("state")["tie"].nunique() > 1).sum()
-    return {"n_treated": int(on), "n_switching": int(switching)}
+def treated_states(sample: pd.DataFrame, absorb: list[str]) -> dict:
+    """The states that carry the interaction: with state-by-opposed effects absorbed, those
+    whose tie switches within the sample while it also meets patron-opposed texts; otherwise
+    every state whose tie is on on at least one patron-opposed text."""
+    on = set(sample.loc[sample["x"] != 0, "state"])
+    switching = set(sample.groupby("state")["tie"].nunique().loc[lambda n: n > 1].index)
+    carried = on & switching if "state_opposed" in absorb else on
+    return {"n_treated": len(carried), "n_tie_on": len(on), "n_switching": len(switching)}
 
 
-def estimate_within(sample: pd.DataFrame, settings: dict, seed: int, with_ri: bool) -> dict:
-    """One within-state fit with everything the outputs report about it."""
-    rng = np.random.default_rng(seed)
-    codes = fixed_effect_codes(sample)
-    fitted = fit_twfe(sample)
+def estimate_within(sample: pd.DataFrame, settings: dict, design: str, key: tuple[int, ...],
+                    with_ri: bool) -> tuple[dict, Partialled]:
+    """One within-state fit with everything the outputs report about it; `key` (the fit's
+    place in the config) seeds its draws, so each fit's draws are its own and reproducible."""
+    absorb = settings["designs"][design]
+    rng = np.random.default_rng([settings["bootstrap"]["seed"], *key])
+    codes = fixed_effect_codes(sample, absorb)
+    fitted = fit_twfe(sample, absorb)
     part = partial_out(sample, codes)
     boot = settings["bootstrap"]
     weights = bootstrap_weights(boot["weights"], boot["draws"], part.clusters, rng)
@@ -320,9 +343,146 @@ def estimate_within(sample: pd.DataFrame, settings: dict, seed: int, with_ri: bo
         "n_opposed_texts": int(sample.loc[sample["opposed"] == 1, "text"].nunique()),
         "first_year": int(sample["year"].min()), "last_year": int(sample["year"].max()),
         "mean_outcome": float(sample["y"].mean()),
-        **treated_states(sample),
+        **treated_states(sample, absorb),
+        "n_tied_opposed": int((sample["x"] != 0).sum()),
+        "p_ri": np.nan, "permutations": 0, "permuted_states": 0,
     }
     if with_ri:
         ri = settings["randomisation"]
-        result.update(randomisation_p(sample, part, ri["permutations"], ri["batch"], rng, codes))
-    return result
+        permuted = np.random.default_rng([ri["seed"], *key])
+        result.update(randomisation_p(sample, part, codes, ri["permutations"], ri["batch"],
+                                      permuted))
+    result["base_rate"] = float(sample.loc[(sample["opposed"] == 1) & (sample["tie"] == 0),
+                                           "y"].mean())
+    return result, part
+
+
+def relative_difference(costly: tuple[dict, Partialled], cheap: tuple[dict, Partialled],
+                        weights_kind: str, draws: int, rng: np.random.Generator) -> dict:
+    """How much more the tie raises withholding of the costly signal than of the yes vote,
+    each relative to its base rate (withholding on patron-opposed texts by untied states):
+    beta_costly / base_costly - beta_vote / base_vote. Its inference draws one wild weight per
+    state for both fits at once (unrestricted residuals), so their covariance across states
+    is kept: a percentile interval, and the two-sided p-value of 'no difference'."""
+    (costly_fit, costly_part), (cheap_fit, cheap_part) = costly, cheap
+    states = np.union1d(costly_part.states, cheap_part.states)
+    weights = bootstrap_weights(weights_kind, draws, len(states), rng)
+
+    def deviations(fit, part):
+        residual = part.score_y - part.estimate * part.score_x
+        aligned = np.zeros(len(states))
+        aligned[np.searchsorted(states, part.states)] = residual
+        return weights @ aligned / part.denominator / fit["base_rate"]
+
+    estimate = (costly_fit["estimate"] / costly_fit["base_rate"]
+                - cheap_fit["estimate"] / cheap_fit["base_rate"])
+    spread = deviations(costly_fit, costly_part) - deviations(cheap_fit, cheap_part)
+    return {"estimate": estimate, "ci_low": estimate - np.quantile(spread, 0.975),
+            "ci_high": estimate - np.quantile(spread, 0.025),
+            "p_wild": float(np.mean(np.abs(spread) >= abs(estimate))),
+            "mde": MDE_FACTOR * float(spread.std()), "draws": len(weights),
+            "n_treated": min(costly_fit["n_treated"], cheap_fit["n_treated"]),
+            "n_tied_opposed": costly_fit["n_tied_opposed"]}
+
+
+def within_effects(panel: pd.DataFrame, patron: str, settings: dict) -> pd.DataFrame:
+    """Every configured design, tie and outcome of one patron: one row per fit, with its
+    inference, its treated states and the rows its sample lost to an unknown tie; then, for the
+    main design and tie, the costly signal against the vote (`relative_difference`). The
+    randomisation test, the costliest part, runs for the main design and tie, on the outcomes
+    `randomisation.outcomes`."""
+    rows, main = [], {}
+    ri = settings["randomisation"]
+    patron_index = sorted(settings["ties"]).index(patron)
+    for tie_index, tie in enumerate(settings["ties"][patron]):
+        for outcome_index, outcome in enumerate(settings["outcomes"]):
+            sample, lost = within_sample(panel, patron, tie, outcome, settings["period_years"])
+            for design_index, design in enumerate(settings["designs"]):
+                is_main = tie == settings["main_tie"] and design == settings["main_design"]
+                fitted = estimate_within(
+                    sample, settings, design,
+                    (patron_index, tie_index, outcome_index, design_index),
+                    with_ri=is_main and outcome in ri["outcomes"])
+                if is_main:
+                    main[outcome] = fitted
+                rows.append({"patron": patron, "design": design, "tie": tie,
+                             "outcome": outcome, **fitted[0],
+                             **{f"lost_{name}": value for name, value in lost.items()}})
+    costly, cheap = settings["costly_comparison"]
+    boot = settings["bootstrap"]
+    compared = relative_difference(main[costly], main[cheap], boot["weights"], boot["draws"],
+                                   np.random.default_rng([boot["seed"], patron_index, 99]))
+    rows.append({"patron": patron, "design": settings["main_design"],
+                 "tie": settings["main_tie"], "outcome": f"{costly}_vs_{cheap}", **compared,
+                 "weights": boot["weights"], "n": main[costly][0]["n"],
+                 "n_states": main[costly][0]["n_states"],
+                 "n_texts": main[costly][0]["n_texts"],
+                 "n_opposed_texts": main[costly][0]["n_opposed_texts"]})
+    return pd.DataFrame(rows)
+
+
+PATRON_NAMES = {"RUS": "Russia", "USA": "the United States", "CHN": "China"}
+OUTCOME_WORDS = {"not_yes": "not voting yes", "not_cosponsor": "not co-sponsoring",
+                 "not_cosponsor_joined": "not co-sponsoring (yes voters)"}
+
+
+def comparison_name(settings: dict) -> str:
+    costly, cheap = settings["costly_comparison"]
+    return f"{costly}_vs_{cheap}"
+
+
+def check_entries(entries: dict, settings: dict) -> None:
+    """Each within-state hypothesis names patrons of the design and one of its quantities."""
+    quantities = [*settings["outcomes"], comparison_name(settings)]
+    for key, entry in entries.items():
+        unknown = sorted(set(entry["patrons"]) - set(settings["ties"]))
+        if unknown:
+            raise DataError(CONFIG, f"hypotheses.within_entries.{key}.patrons",
+                            "patrons of within.ties", unknown, known=settings["ties"])
+        if entry["outcome"] not in quantities:
+            raise DataError(CONFIG, f"hypotheses.within_entries.{key}.outcome",
+                            f"one of {quantities}", entry["outcome"], known=quantities)
+
+
+def hypothesis_rows(effects: pd.DataFrame, entries: dict, settings: dict) -> pd.DataFrame:
+    """One row per within-state hypothesis and patron, from the main design and tie, shaped
+    like the cross-section's rows in `results/models/hypotheses.csv`."""
+    main = effects.loc[(effects["design"] == settings["main_design"])
+                       & (effects["tie"] == settings["main_tie"])].set_index(
+                           ["patron", "outcome"])
+    tie = settings["main_tie"].replace("_", " ")
+    costly, cheap = settings["costly_comparison"]
+    def record(key, patron, outcome, label, method, primary):
+        row = main.loc[(patron, outcome)]
+        return {
+            "hypothesis": key, "model": f"within_{settings['main_design']}",
+            "quantity": f"{outcome}_{patron}", "label": label, "estimate": row["estimate"],
+            "ci_low": row["ci_low"], "ci_high": row["ci_high"], "p": row["p_wild"],
+            "n": int(row["n"]), "n_states": int(row["n_states"]),
+            "n_treated": int(row["n_treated"]), "n_informative": int(row["n_treated"]),
+            "method": method.format(draws=int(row["draws"]), weights=row["weights"]),
+            "primary": primary, "mde": row["mde"], "p_wild": row["p_wild"],
+            "p_ri": row.get("p_ri", np.nan), "n_texts": int(row["n_texts"]),
+            "n_opposed_texts": int(row["n_opposed_texts"]),
+            "n_opportunities": int(row["n_tied_opposed"]),
+        }
+
+    restricted = ("restricted wild cluster bootstrap by state, {draws} {weights} draws; "
+                  "interval by test inversion")
+    joint = ("wild cluster bootstrap by state, both fits on the same {draws} {weights} draws "
+             "(unrestricted); percentile interval")
+    records = []
+    for key, entry in entries.items():
+        for patron in entry["patrons"]:
+            on = f"{tie} on {PATRON_NAMES[patron]}"
+            if entry["outcome"] != comparison_name(settings):
+                records.append(record(key, patron, entry["outcome"],
+                                      f"{on} x text it opposes: "
+                                      f"{OUTCOME_WORDS[entry['outcome']]}", restricted, True))
+                continue
+            records.append(record(key, patron, entry["outcome"],
+                                  f"{on}: relative effect on {OUTCOME_WORDS[costly]} minus on "
+                                  f"{OUTCOME_WORDS[cheap]}", joint, True))
+            records += [record(key, patron, outcome, f"effect on {OUTCOME_WORDS[outcome]}",
+                               restricted, False) for outcome in (costly, cheap)]
+    return pd.DataFrame(records)

@@ -22,6 +22,7 @@ from abstention.outputs.latex import (
 )
 
 # A hypothesis row whose quantity names a model ("base_h2_vote") comes from that model.
+WITHIN_MODEL = "within_"
 MODEL_QUANTITY = re.compile(r"^(?:relative_ame|ame|base)_(?P<model>.+)$")
 
 
@@ -83,8 +84,11 @@ def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: st
                 models = [_source_model(row, fits)]
                 first, text = "", r"\quad " + escape(row.label)
             p = "" if row.quantity.startswith("base_") else p_cell(row.p)
+            # A within-state row carries its own sample; every other row names its models.
+            sample = (f"{int(row.n)} ({int(row.n_states)})"
+                      if str(row.model).startswith(WITHIN_MODEL) else _sample(models, fits))
             rows.append([first, text, number(row.estimate), _interval(row.ci_low, row.ci_high),
-                         p, _sample(models, fits)])
+                         p, sample])
     note = ("Primary quantities first, their components indented. H1's AME: delta-method "
             "interval and p-value under state-clustered covariance, pooled over the imputations "
             "by Rubin's rules, primary only where the tie has at least "
@@ -97,7 +101,10 @@ def hypotheses_table(hypotheses: pd.DataFrame, checks: pd.DataFrame, caption: st
             "across states within UN regional group, the model refitted on each draw, that are "
             "at least as large in absolute value as the observed one, the observed one counted "
             "(no interval). N: state-votes (states) of the model each row comes from; a primary "
-            "row that compares two models gives both. The period row is not a hypothesis: it "
+            "row that compares two models gives both. H1w, H2w and H4: the within-state "
+            "design's main fits (Table~\\ref{tab:within}), p-value and interval of the "
+            "restricted wild cluster bootstrap by state (H2w's relative difference: both fits "
+            "on one set of wild draws). The period row is not a hypothesis: it "
             f"tests whether the {readable('separate_period')} can be pooled with the texts of "
             "2022-2023.")
     return _table(caption, label, ["", "Quantity", "Estimate", "95\\% interval", "p",
@@ -237,3 +244,60 @@ def codebook_table(codebook: pd.DataFrame, caption: str, label: str) -> str:
         lines.append(" & ".join(cells) + r" \\")
     lines += [r"\end{longtable}", r"\endgroup", ""]
     return "\n".join(lines)
+
+
+WITHIN_OUTCOMES = {"not_yes": "not voting yes", "not_cosponsor": "not co-sponsoring",
+                   "not_cosponsor_joined": "not co-sponsoring, yes voters"}
+WITHIN_PATRONS = {"RUS": "Russia", "USA": "United States", "CHN": "China"}
+
+
+def main_fit(effects: pd.DataFrame) -> tuple[str, str]:
+    """The main tie and design of a within-state table: those of its costly-signal rows,
+    which are computed for the main fits only."""
+    compared = effects[effects["outcome"].str.contains("_vs_")]
+    return compared["tie"].iloc[0], compared["design"].iloc[0]
+
+
+def within_table(effects: pd.DataFrame, caption: str, label: str) -> str:
+    """The within-state fits of the main tie towards each patron: every outcome under each
+    design, and the costly signal against the vote, with the wild bootstrap's interval and
+    p-value, the randomisation test's p-value where it ran, and the states that carry each
+    estimate."""
+    rows = []
+    tie, _ = main_fit(effects)
+    shown = effects[effects["tie"] == tie]
+    for patron, own in shown.groupby("patron", sort=False):
+        for record in own.itertuples():
+            if record.outcome in WITHIN_OUTCOMES:
+                outcome = WITHIN_OUTCOMES[record.outcome]
+            else:
+                costly, cheap = record.outcome.split("_vs_")
+                outcome = (f"relative: {WITHIN_OUTCOMES[costly]} minus "
+                           f"{WITHIN_OUTCOMES[cheap]}")
+            few = record.n_treated < MIN_TREATED_CLUSTERS
+            rows.append([escape(WITHIN_PATRONS.get(patron, patron)), escape(outcome),
+                         escape(record.design.replace("_", " ")),
+                         number(record.estimate) + (r"$^\dagger$" if few else ""),
+                         _interval(record.ci_low, record.ci_high), p_cell(record.p_wild),
+                         p_cell(record.p_ri), str(int(record.n_treated)), number(record.mde),
+                         f"{int(record.n)} ({int(record.n_states)}; {int(record.n_texts)}, "
+                         f"{int(record.n_opposed_texts)})"])
+    note = (f"Linear probability models of withholding on General Assembly texts, the "
+            f"{escape(readable(tie).lower())} lagged one year and interacted with the patron "
+            "having voted no on the text; state-by-period (five-year) and text fixed effects, "
+            "and in the switches design also each state's own difference between "
+            "patron-opposed and other texts, so that only states whose tie switches carry the "
+            "estimate. Interval: inversion of the restricted wild cluster bootstrap by state "
+            "(Rademacher weights); p (wild): its two-sided p-value of no effect; p (RI): "
+            "randomisation test, tie histories permuted across states within UN regional "
+            "group, the main design only. The relative rows compare effects divided by the "
+            "outcome's rate on patron-opposed texts among untied states; their interval and "
+            "p-value come from one set of wild draws for both fits (unrestricted). Treated: "
+            "states whose tie is on on a patron-opposed text (switches design: and whose tie "
+            "switches); $\\dagger$: fewer than "
+            f"{MIN_TREATED_CLUSTERS}, so the bootstrap is not to be trusted. MDE: minimum "
+            "detectable effect at 80\\% power, two-sided 5\\% test (2.8 state-clustered "
+            "standard errors). N: state-texts (states; texts, patron-opposed texts).")
+    return _table(caption, label, ["Patron", "Outcome", "Design", "Estimate",
+                                   "95\\% interval", "p (wild)", "p (RI)", "Treated", "MDE",
+                                   "N (states; texts, opposed)"], rows, note, "lllrrrrrrl")

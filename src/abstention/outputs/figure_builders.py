@@ -105,6 +105,20 @@ def specification_curve(inputs, params) -> Figure:
     return figures.specification_curve(table, choices)
 
 
+def within_effects(inputs, params) -> Figure:
+    """The main tie's within-state effects on each withholding outcome, both designs."""
+    from abstention.outputs.exhibit_tables import WITHIN_OUTCOMES, WITHIN_PATRONS, main_fit
+
+    table = pd.read_csv(inputs["within"])
+    tie, design = main_fit(table)
+    table = table[(table["tie"] == tie) & table["outcome"].isin(WITHIN_OUTCOMES)]
+    table = table.assign(outcome=pd.Categorical(table["outcome"].map(WITHIN_OUTCOMES),
+                                                list(WITHIN_OUTCOMES.values())),
+                         main=table["design"] == design,
+                         design=table["design"].str.replace("_", " "))
+    return figures.within_effects(table, WITHIN_PATRONS)
+
+
 BUILDERS = {
     "world_map": world_map,
     "vote_counts": vote_counts,
@@ -115,4 +129,5 @@ BUILDERS = {
     "israel": israel,
     "over_time": over_time,
     "specification_curve": specification_curve,
+    "within_effects": within_effects,
 }

@@ -705,3 +705,37 @@ def specification_curve(table: pd.DataFrame, choices: Sequence[str]) -> Figure:
         matrix.set_xticks([])
         matrix.set_xlabel("Specifications, sorted by estimate")
     return fig
+
+
+@styled
+def within_effects(effects: pd.DataFrame, patron_names: dict[str, str]) -> Figure:
+    """One panel per patron: the tie's effect on each outcome under each design, with the wild
+    bootstrap's 95% intervals; the main design in the focal colour.
+
+    `effects`: patron, outcome (in words), design, estimate, ci_low, ci_high, main (bool).
+    """
+    _require(effects, ["patron", "outcome", "design", "estimate", "ci_low", "ci_high", "main"],
+             "effects")
+    patrons = _in_order(effects["patron"])
+    fig = Figure(figsize=(FULL_WIDTH, 2.6), layout="constrained")
+    axes = fig.subplots(1, len(patrons), sharey=True, squeeze=False)[0]
+    outcomes = _in_order(effects["outcome"])
+    designs = _in_order(effects["design"])
+    offsets = np.linspace(-0.15, 0.15, len(designs))
+    for ax, patron in zip(axes, patrons, strict=True):
+        own = effects[effects["patron"] == patron]
+        for offset, design in zip(offsets, designs, strict=True):
+            rows = own[own["design"] == design]
+            y = np.array([outcomes.index(o) for o in rows["outcome"]]) + offset
+            colour = FOCAL_COLOUR if rows["main"].all() else SERIES_COLOURS[0]
+            ax.errorbar(rows["estimate"], y, xerr=[rows["estimate"] - rows["ci_low"],
+                                                    rows["ci_high"] - rows["estimate"]],
+                        fmt="o", color=colour, markersize=3, elinewidth=1.0, label=design)
+        ax.axvline(0, color="#777777", linewidth=0.6, linestyle=":")
+        ax.set_title(patron_names.get(patron, patron), loc="left", fontsize=8)
+        ax.set_yticks(range(len(outcomes)), outcomes)
+        ax.set_ylim(len(outcomes) - 0.5, -0.5)
+        ax.grid(axis="x")
+        ax.set_xlabel("Effect on the probability")
+    axes[0].legend(loc="lower right", fontsize=7, frameon=False)
+    return fig

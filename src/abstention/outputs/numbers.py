@@ -140,7 +140,6 @@ TIE_MACROS = {"security_dependence": "Dependence", "occupation": "Occupation",
               "arms_tiv_russia_log": "ArmsVolume", "exercises_russia": "Exercises",
               "cis_member": "Cis", "ideal_pre": "IdealPre", "ideal_2021": "Ideal",
               "trade_share_russia": "Trade"}
-HYPOTHESIS_MACROS = {"H1": "HOne", "H2": "HTwo", "H3": "HThree", "period": "Period"}
 
 
 def _texts(panel: pd.DataFrame, excluded: list[str]) -> dict[str, object]:
@@ -233,10 +232,29 @@ def _model_macros(key: str, fit: dict, margins_path: Path) -> dict[str, object]:
     return values
 
 
+def _within_macros(prefix: str, row) -> dict[str, object]:
+    """A within-state hypothesis row: its estimate and wild interval and p-value, the
+    randomisation p-value, the MDE, and the states, texts and state-texts behind it."""
+    values = _estimate_macros(prefix, row._asdict(), 3)
+    values.update({
+        f"{prefix}Ri": p_value(row.p_ri) if pd.notna(row.p_ri) else "--",
+        f"{prefix}Mde": number(row.mde, 3), f"{prefix}Treated": int(row.n_treated),
+        f"{prefix}N": f"{int(row.n):,}", f"{prefix}States": int(row.n_states),
+        f"{prefix}Texts": f"{int(row.n_texts):,}",
+        f"{prefix}Opposed": f"{int(row.n_opposed_texts):,}",
+        f"{prefix}Opportunities": f"{int(row.n_opportunities):,}",
+    })
+    return values
+
+
 def _hypotheses(table: pd.DataFrame) -> dict[str, object]:
     values: dict[str, object] = {}
     for row in table.itertuples():
-        prefix = HYPOTHESIS_MACROS[row.hypothesis]
+        prefix = camel(row.hypothesis)
+        if str(row.model).startswith("within_"):
+            # One row per patron and quantity: 'HFourNotYesUSA'.
+            values.update(_within_macros(f"{prefix}{camel(row.quantity)}", row))
+            continue
         if row.primary:
             values.update(_estimate_macros(prefix, row._asdict(), 3))
             values[f"{prefix}N"], values[f"{prefix}States"] = row.n, row.n_states
@@ -418,4 +436,34 @@ def record_numbers(
                   & (ties["operational_dependence"] == 1)]["year"]
     values["IsraelDependenceFirstYear"] = int(israel.min())
     values["IsraelDependenceLastYear"] = int(israel.max())
+    return values
+
+
+def within_numbers(effects: pd.DataFrame, summary: pd.DataFrame, left_out: pd.DataFrame
+                   ) -> dict[str, object]:
+    """The within-state design's reach (texts, state-texts and years of each view of the
+    panel, for Russia) and every fit of its table, as 'Within<Design><Patron><Outcome>'
+    macros (estimate, interval, p-values, treated and switching states)."""
+    views = summary[summary["patron"] == "RUS"].set_index("view")
+    values: dict[str, object] = {
+        "WithinVoteTexts": f"{int(views.loc['votes', 'texts']):,}",
+        "WithinVoteOpposed": f"{int(views.loc['votes', 'opposed_texts']):,}",
+        "WithinVoteStateTexts": f"{int(views.loc['votes', 'state_texts']):,}",
+        "WithinFirstYear": int(views.loc["votes", "first_year"]),
+        "WithinLastYear": int(views.loc["votes", "last_year"]),
+        "WithinListTexts": f"{int(views.loc['sponsor_lists', 'texts']):,}",
+        "WithinListOpposed": f"{int(views.loc['sponsor_lists', 'opposed_texts']):,}",
+        "WithinListFirstYear": int(views.loc["sponsor_lists", "first_year"]),
+        "WithinArticleNineteen": f"{int(left_out['state_texts'].iloc[0]):,}",
+    }
+    for row in effects.itertuples():
+        prefix = (f"Within{camel(row.design)}{camel(row.tie)}{row.patron.title()}"
+                  f"{camel(row.outcome)}")
+        values.update(_estimate_macros(prefix, {"estimate": row.estimate, "ci_low": row.ci_low,
+                                                "ci_high": row.ci_high, "p": row.p_wild}, 3))
+        values[f"{prefix}Ri"] = p_value(row.p_ri) if pd.notna(row.p_ri) else "--"
+        values[f"{prefix}Treated"] = int(row.n_treated)
+        if pd.notna(row.n_switching):
+            values[f"{prefix}Switching"] = int(row.n_switching)
+            values[f"{prefix}FirstYear"] = int(row.first_year)
     return values
