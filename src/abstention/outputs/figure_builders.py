@@ -105,6 +105,11 @@ def specification_curve(inputs, params) -> Figure:
     return figures.specification_curve(table, choices)
 
 
+def event_study(inputs, params) -> Figure:
+    return figures.event_study(pd.read_csv(inputs["event_study"]),
+                               pd.read_csv(inputs["event_study_pretrends"]))
+
+
 BUILDERS = {
     "world_map": world_map,
     "vote_counts": vote_counts,
@@ -115,4 +120,5 @@ BUILDERS = {
     "israel": israel,
     "over_time": over_time,
     "specification_curve": specification_curve,
+    "event_study": event_study,
 }
