@@ -255,6 +255,13 @@ CONFIG_CASES = {
     "new_model_excludes_where_an_unknown_column": (
         add_model(exclude_where={"formerussr": 1}),
         ["[models.new_model.exclude_where]", "formerussr", "did you mean 'former_ussr'?"]),
+    "event_naming_a_patron_outside_ties_patrons": (
+        set_in("event_study.events.rus_presence.patron", "RUZ"),
+        ["[event_study.events.rus_presence.patron]", "RUZ", "did you mean 'RUS'?"]),
+    "event_naming_an_unknown_tie": (
+        set_in("event_study.events.rus_security_dependence.tie", "security_dependance"),
+        ["[event_study.events.rus_security_dependence.tie]", "security_dependance",
+         "did you mean 'security_dependence'?"]),
 }
 
 

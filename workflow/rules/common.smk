@@ -128,6 +128,22 @@ def check_config():
 
 check_config()
 
+EVENT_STUDY = config["event_study"]
+
+
+def check_event_study():
+    """The event definitions against ties.patrons and the measures and composites the ties
+    table will have, before any job runs."""
+    from abstention.panel.events import check_events, check_window
+    from abstention.variables import TIES
+
+    composites = {name for rules in config["ties"]["composites"].values() for name in rules}
+    check_window(EVENT_STUDY)
+    check_events(EVENT_STUDY, config["ties"]["patrons"], {*TIES, *composites})
+
+
+check_event_study()
+
 
 def chunk_range(chunk, replicates, chunks):
     from abstention.models.specs import chunk_range as share
@@ -153,6 +169,8 @@ NAMED_FILES = {
     "multiverse": "results/multiverse/specifications.parquet",
     "randomisation": "results/resampling/randomisation.csv",
     "within": "results/models/within.csv",
+    "event_study": "results/models/event_study.csv",
+    "event_study_pretrends": "results/models/event_study_pretrends.csv",
 }
 
 

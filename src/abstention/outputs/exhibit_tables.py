@@ -301,3 +301,43 @@ def within_table(effects: pd.DataFrame, caption: str, label: str) -> str:
     return _table(caption, label, ["Patron", "Outcome", "Design", "Estimate",
                                    "95\\% interval", "p (wild)", "p (RI)", "Treated", "MDE",
                                    "N (states; texts, opposed)"], rows, note, "lllrrrrrrl")
+def event_study_table(pretrends: pd.DataFrame, caption: str, label: str) -> str:
+    """Per event: treated and control states, and for each estimator the joint pre-trend test
+    and the average effect over the event year and the years after it; an event resting on
+    too few treated states for clustered tests shows its estimates without inference."""
+    estimators = {"did2s": "Imputation", "twfe": "Two-way FE"}
+    rows = []
+    for _, group in pretrends.groupby("event", sort=False):
+        first = group.iloc[0]
+        cells = [escape(first["label"]), str(int(first["treated_states"])),
+                 str(int(first["control_states"]))]
+        for estimator in estimators:
+            row = group[group["estimator"] == estimator].iloc[0]
+            if bool(row["few_treated"]):
+                cells += ["few states", number(row["post_estimate"]), ""]
+            else:
+                cells += [p_cell(row["pretrend_p"]), number(row["post_estimate"]),
+                          _interval(row["post_ci_low"], row["post_ci_high"])]
+        rows.append(cells)
+    header = ["Event", "Treated", "Controls"]
+    for name in estimators.values():
+        header += [f"{name}: pre-trend $p$", "Average effect", "95\\% interval"]
+    first = pretrends.iloc[0]
+    last = int(pretrends["post_periods"].max()) - 1
+    earliest, latest = (int(k) for k in str(first["leads"]).split(".."))
+    note = (
+        "Outcome: the reticence gap, the share of the patron-opposed recorded texts of a year "
+        "a state did not vote yes on minus the share of its other recorded texts. Treated: "
+        "states whose tie switched after a year observed in the other state, counted as "
+        "switched from then on; controls: states whose tie never switched. Imputation: "
+        "Gardner's two-stage estimator (state and year effects fitted on the untreated "
+        "state-years); its pre-trend test regresses the untreated state-years alone on the "
+        f"relative years {number(earliest, 0)} to {number(latest, 0)}, the reference "
+        "year left out (Borusyak, Jaravel and Spiess). Two-way FE: one "
+        "regression with a dummy per year relative to the event. Pre-trend $p$: cluster-robust "
+        "Wald test that every lead is zero, F with (leads, states $-$ 1) degrees of freedom. "
+        f"Average effect: mean of the coefficients of the event year to {last} or more years "
+        "after, with its interval (t with states $-$ 1 degrees of freedom); "
+        "standard errors clustered by state. \\emph{few states}: fewer than "
+        f"{MIN_TREATED_CLUSTERS} treated states, so no test or interval is shown.")
+    return _table(caption, label, header, rows, note, "lrr" + "rrr" * len(estimators))

@@ -117,6 +117,9 @@ def within_effects(inputs, params) -> Figure:
                          main=table["design"] == design,
                          design=table["design"].str.replace("_", " "))
     return figures.within_effects(table, WITHIN_PATRONS)
+def event_study(inputs, params) -> Figure:
+    return figures.event_study(pd.read_csv(inputs["event_study"]),
+                               pd.read_csv(inputs["event_study_pretrends"]))
 
 
 BUILDERS = {
@@ -130,4 +133,5 @@ BUILDERS = {
     "over_time": over_time,
     "specification_curve": specification_curve,
     "within_effects": within_effects,
+    "event_study": event_study,
 }

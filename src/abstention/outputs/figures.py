@@ -738,4 +738,63 @@ def within_effects(effects: pd.DataFrame, patron_names: dict[str, str]) -> Figur
         ax.grid(axis="x")
         ax.set_xlabel("Effect on the probability")
     axes[0].legend(loc="lower right", fontsize=7, frameon=False)
+def event_study(coefficients: pd.DataFrame, pretrends: pd.DataFrame) -> Figure:
+    """Event-study coefficients by year relative to the event, one panel per event: the
+    imputation estimator (colour) beside the naive two-way fixed-effects event study (grey),
+    with 95 % intervals; the reference year is a ringed point at zero, the binned end points
+    are labelled as such, and a coefficient resting on fewer treated states than the
+    clustered tests need is an open marker.
+
+    `coefficients`: event, label, estimator (did2s, twfe), rel_time, binned, reference,
+    estimate, ci_low, ci_high, few_treated. `pretrends`: event, estimator, pretrend_p,
+    treated_states.
+    """
+    _require(coefficients, ["event", "label", "estimator", "rel_time", "binned", "reference",
+                            "estimate", "ci_low", "ci_high", "few_treated"], "coefficients")
+    _require(pretrends, ["event", "estimator", "pretrend_p", "treated_states"], "pretrends")
+    events = _in_order(coefficients["event"])
+    columns = 2 if len(events) > 1 else 1
+    rows_ = -(-len(events) // columns)
+    fig = Figure(figsize=(FULL_WIDTH, 0.6 + 2.1 * rows_), layout="constrained")
+    axes = fig.subplots(rows_, columns, squeeze=False, sharex=True).ravel()
+    looks = {"did2s": (SERIES_COLOURS[0], "o", -0.14, "Two-stage imputation"),
+             "twfe": ("#888888", "s", 0.14, "Two-way fixed effects")}
+    tests = pretrends.set_index(["event", "estimator"])
+    for ax, event in zip(axes, events, strict=False):
+        rows = coefficients[coefficients["event"] == event]
+        for estimator, (colour, marker, shift, name) in looks.items():
+            own = rows[(rows["estimator"] == estimator) & ~rows["reference"].astype(bool)]
+            x = own["rel_time"].to_numpy(float) + shift
+            ax.errorbar(x, own["estimate"], yerr=[own["estimate"] - own["ci_low"],
+                                                  own["ci_high"] - own["estimate"]],
+                        fmt="none", ecolor=colour, elinewidth=0.8)
+            few = own["few_treated"].astype(bool).to_numpy()
+            ax.scatter(x[~few], own["estimate"][~few], marker=marker, color=colour, s=12,
+                       zorder=3, label=name)
+            ax.scatter(x[few], own["estimate"][few], marker=marker, facecolors="white",
+                       edgecolors=colour, s=12, zorder=3)
+        reference = rows.loc[rows["reference"].astype(bool), "rel_time"]
+        if len(reference):
+            ax.scatter([reference.iloc[0]], [0.0], marker="o", facecolors="none",
+                       edgecolors=FOCAL_COLOUR, s=40, zorder=4, label="reference year")
+        ax.axhline(0, color="#777777", linewidth=0.6, linestyle=":")
+        ax.axvline(-0.5, color="#777777", linewidth=0.6, linestyle="--")
+        first, last = int(rows["rel_time"].min()), int(rows["rel_time"].max())
+        ticks = list(range(first, last + 1))
+        ax.set_xticks(ticks, [f"≤{k}" if k == first else f"≥{k}" if k == last else str(k)
+                              for k in ticks])
+        label_ = rows["label"].iloc[0]
+        imputation = tests.loc[(event, "did2s")] if (event, "did2s") in tests.index else None
+        detail = ("" if imputation is None else
+                  f"\n{int(imputation['treated_states'])} treated states; pre-trend p = "
+                  f"{imputation['pretrend_p']:.3f}")
+        ax.set_title(f"{label_}{detail}", loc="left", fontsize=7)
+        ax.grid(axis="y")
+    for ax in axes[len(events):]:
+        ax.set_visible(False)
+    for ax in axes[(rows_ - 1) * columns:]:
+        ax.set_xlabel("Years since the tie switched")
+    for ax in axes[::columns]:
+        ax.set_ylabel("Reticence gap")
+    axes[0].legend(loc="upper left", fontsize=6)
     return fig

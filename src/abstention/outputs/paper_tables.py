@@ -10,6 +10,7 @@ from abstention.errors import DataError
 from abstention.outputs.exhibit_tables import (
     codebook_table,
     effects_table,
+    event_study_table,
     heterogeneity_table,
     hypotheses_table,
     israel_table,
@@ -51,6 +52,8 @@ def build_table(name: str, entry: dict, inputs, titles: dict[str, str]) -> str:
         return israel_table(pd.read_csv(inputs.israel), caption, label)
     if kind == "within":
         return within_table(pd.read_csv(inputs.within), caption, label)
+    if kind == "event_study":
+        return event_study_table(pd.read_csv(inputs.event_study_pretrends), caption, label)
     if kind == "codebook":
         return codebook_table(pd.read_csv(inputs.codebook, dtype={"year": str}), caption, label)
     fits, coefficients, margins = _models(entry, inputs)
