@@ -61,7 +61,7 @@ def small_sources(**changes) -> dict:
 
 
 SETTINGS = {"patrons": ["RUS", "USA"], "years": [2001, 2004], "arms_window_years": 1,
-            "composites": {"RUS": RULES, "USA": RULES}}
+            "us_presence_without_consent": [], "composites": {"RUS": RULES, "USA": RULES}}
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +119,12 @@ def test_operational_dependence_any_day_of_the_year(small):
     assert small.at[("AAA", 2003, "RUS"), "operational_dependence"] == 1
     assert small.at[("AAA", 2004, "RUS"), "operational_dependence"] == 0
     assert small.at[("AAA", 2001, "USA"), "operational_dependence"] == 0
+
+
+def test_us_troops_without_the_hosts_consent_are_no_tie():
+    ties = build_ties(small_sources(), {**SETTINGS, "us_presence_without_consent": ["AAA"]})
+    ties = ties.set_index(["iso3", "year", "patron"])
+    assert ties.at[("AAA", 2002, "USA"), "troops"] == 0
 
 
 def test_us_troops_only_for_the_us_and_its_covered_years(small):

@@ -323,5 +323,5 @@ def test_the_figure_and_table_show_every_event(fitted):
     assert len([ax for ax in figure.axes if ax.get_visible()]) == 1
     text = event_study_table(pretrends, "Caption", "tab:event_study")
     assert "Simulated" in text and text.count("few states") == 1  # the note's
-    few = event_study_table(pretrends.assign(few_treated=True), "Caption", "tab:x")
+    few = event_study_table(pretrends.assign(few_clusters=True), "Caption", "tab:x")
     assert few.count("few states &") == 2

@@ -107,11 +107,15 @@ def test_h2_is_null_when_the_tie_moves_both_outcomes_alike():
     imputations = _one_imputation(panel)
     points = point_estimates(panel, imputations, specs, entries, "tie")
     draws = bootstrap_chunk(panel, imputations, specs, entries, "tie", range(200), 5, state_draw)
-    fits = {name: {"n": 1, "states": 1, "cov_type": "nonrobust", "treated_clusters": {},
-                   "informative_clusters": {}} for name in specs}
+    fits = {name: {"n": size, "states": size, "cov_type": "nonrobust", "treated_clusters": {},
+                   "informative_clusters": {}} for size, name in enumerate(specs, start=1)}
     table = summarise(points, draws, entries, fits, {}, "tie", {}).set_index("quantity")
     row = table.loc["relative_ame_difference"]
     assert row["ci_low"] < 0 < row["ci_high"]
+    # Each component carries the sample of the model it comes from.
+    other = entries["H2"]["compare_to"]
+    assert table.loc[f"ame_{other}", "n"] == fits[other]["n"]
+    assert table.loc["relative_ame_difference", "n"] == fits[entries["H2"]["model"]]["n"]
 
 
 def test_bootstrap_chunks_gather_to_one_run():

@@ -254,3 +254,12 @@ def test_hypothesis_rows_take_the_main_design_and_tie():
     assert h2["primary"].tolist() == [True, False, False]
     assert h2.loc["not_cosponsor_joined_vs_not_yes_RUS", "estimate"] == 0.4
     assert h2.loc["not_cosponsor_joined_RUS", "n_opportunities"] == 7
+
+
+def test_a_design_without_switching_states_reports_the_effect_as_not_identified():
+    sample = simulated(effect=0.1, seed=61, states=30)
+    sample["tie"] = sample["state"].isin(["S00", "S01", "S02"]).astype(float)
+    sample["x"] = sample["tie"] * sample["opposed"]
+    result, part = within.estimate_within(sample, SETTINGS, "switches", (0,), with_ri=True)
+    assert part is None and not result["identified"] and np.isnan(result["estimate"])
+    assert result["n_treated"] == 0 and result["n_tie_on"] == 3

@@ -104,6 +104,7 @@ rule numbers:
         within="results/models/within.csv",
         within_summary="results/panel/state_text_summary.csv",
         within_left_out="results/panel/state_text_left_out.csv",
+        event_pretrends="results/models/event_study_pretrends.csv",
         code=script_code("write_numbers"),
     output:
         "results/paper/numbers.tex",
@@ -139,6 +140,10 @@ rule numbers:
                 )
             },
             "config sections",
+        ),
+        captions=HashedParam(
+            {name: entry["caption"] for name, entry in config["figures"]["registry"].items()},
+            "figure captions",
         ),
     script:
         "../scripts/write_numbers.py"

@@ -4,8 +4,10 @@ import pandas as pd
 
 from abstention.logs import step_log
 from abstention.outputs.numbers import (
+    caption_macros,
     collect,
     design_numbers,
+    event_numbers,
     macro_file,
     multiverse_numbers,
     record_numbers,
@@ -41,5 +43,7 @@ with step_log(snakemake.log[0], "numbers") as log:
         pd.read_parquet(given.resolutions)))
     values.update(within_numbers(pd.read_csv(given.within), pd.read_csv(given.within_summary),
                                  pd.read_csv(given.within_left_out)))
+    values.update(event_numbers(pd.read_csv(given.event_pretrends)))
+    values.update(caption_macros(params.captions))
     Path(snakemake.output[0]).write_text(macro_file(values), encoding="utf-8")
     log.info("%d macros", len(values))

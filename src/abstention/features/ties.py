@@ -14,7 +14,9 @@ that are choices rather than facts, each stated in the codebook:
 - Defence cooperation agreements in force: signed in or before the year and not past DCAD's
   estimated end year; after DCAD's last year, the agreements in force then are carried.
 - US troops: active-duty personnel, the years the DMDC series covers; US base
-  sites: Vine's undated list, the same count in every year.
+  sites: Vine's undated list, the same count in every year. Hosts in
+  `ties.us_presence_without_consent` (Cuba: Guantanamo Bay, held against its government's
+  will) count none: like occupation, presence without consent is not a tie.
 - Russian presence (hand file): an episode counts in every year it is in place on any day; a
   base, deployment, private military company, intervention or peacekeeping force counts as
   a tie only with the host's consent and on the side of the government holding the UN seat
@@ -132,8 +134,10 @@ def _dcad(frame: pd.DataFrame, dcad: pd.DataFrame) -> pd.Series:
     return counts.reindex(frame.index, fill_value=0).astype(float)
 
 
-def _us(frame: pd.DataFrame, troops: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:
+def _us(frame: pd.DataFrame, troops: pd.DataFrame, bases: pd.DataFrame,
+        without_consent: list[str]) -> pd.DataFrame:
     is_us = frame["patron"] == US
+    consented = ~frame["iso3"].isin(without_consent)
     covered = frame["year"].between(troops["year"].min(), troops["year"].max())
     counts = troops.set_index(["iso3", "year"])["troops"]
     found = counts.reindex(pd.MultiIndex.from_frame(frame[["iso3", "year"]])).to_numpy()
@@ -141,8 +145,8 @@ def _us(frame: pd.DataFrame, troops: pd.DataFrame, bases: pd.DataFrame) -> pd.Da
     troops = pd.Series(found, index=frame.index).fillna(0.0)
     sites = frame["iso3"].map(bases.set_index("iso3")["sites"]).fillna(0.0)
     return pd.DataFrame({
-        "troops": troops.where(is_us & covered),
-        "base_sites": sites.where(is_us),
+        "troops": (troops * consented).where(is_us & covered),
+        "base_sites": (sites * consented).where(is_us),
     })
 
 
@@ -211,7 +215,8 @@ def build_ties(sources: dict[str, pd.DataFrame], settings: dict) -> pd.DataFrame
     frame["dcad_in_force"] = _dcad(frame, sources["dcad"])
     frame = pd.concat([
         frame,
-        _us(frame, sources["us_troops"], sources["us_bases"]),
+        _us(frame, sources["us_troops"], sources["us_bases"],
+            settings["us_presence_without_consent"]),
         _presence(frame, sources["russia_presence"]),
         _dependence(frame, sources["operational_dependence"]),
     ], axis=1)

@@ -40,7 +40,7 @@ import pandas as pd
 from scipy import stats
 
 from abstention.errors import DataError
-from abstention.models.common import MIN_TREATED_CLUSTERS
+from abstention.models.common import FEW_CLUSTERS, MIN_TREATED_CLUSTERS
 from abstention.panel.events import CONFIG, check_window, tie_label
 
 OUTCOME = "gap"
@@ -52,13 +52,13 @@ LEAD_FIT = "untreated state-years only (Borusyak, Jaravel and Spiess)"
 COEFFICIENT_COLUMNS = [
     "event", "label", "patron", "tie", "direction", "estimator", "fit", "rel_time", "binned",
     "reference", "estimate", "se", "ci_low", "ci_high", "p", "n_treated_states",
-    "few_treated", "clusters",
+    FEW_CLUSTERS, "clusters",
 ]
 PRETREND_COLUMNS = [
     "event", "label", "patron", "tie", "direction", "estimator", "leads", "pretrend_stat",
     "pretrend_df1", "pretrend_df2", "pretrend_p", "post_estimate", "post_se", "post_ci_low",
     "post_ci_high", "post_p", "post_periods", "treated_states", "control_states",
-    "state_years", "few_treated", "states_with_fewer_untreated_years",
+    "state_years", FEW_CLUSTERS, "states_with_fewer_untreated_years",
     "treated_states_with_fewer_untreated_years", "state_years_in_years_without_untreated",
 ]
 
@@ -245,19 +245,24 @@ def estimate_event(rows: pd.DataFrame, settings: dict) -> tuple[pd.DataFrame, pd
     coefficients["reference"] = coefficients["reference"].fillna(False).astype(bool)
     coefficients["binned"] = coefficients["rel_time"].isin(window) & ~coefficients["reference"]
     coefficients["n_treated_states"] = coefficients["rel_time"].map(counts)
-    coefficients["few_treated"] = coefficients["n_treated_states"] < MIN_TREATED_CLUSTERS
+    coefficients[FEW_CLUSTERS] = coefficients["n_treated_states"] < MIN_TREATED_CLUSTERS
+    # Too few treated states for a clustered test: the estimate without its inference.
+    coefficients.loc[coefficients[FEW_CLUSTERS], ["se", "ci_low", "ci_high", "p"]] = np.nan
     coefficients = coefficients.sort_values(["estimator", "rel_time"], ignore_index=True)
 
     treated_post = int(data.loc[data["treat"], STATE].nunique())
     common = {"leads": f"{leads[0]}..{leads[-1]}" if leads else "",
               "treated_states": treated_post,
               "control_states": int(data.loc[~data["treated_state"], STATE].nunique()),
-              "state_years": len(data), "few_treated": treated_post < MIN_TREATED_CLUSTERS}
+              "state_years": len(data), FEW_CLUSTERS: treated_post < MIN_TREATED_CLUSTERS}
     tests = [("did2s", fits["leads"], fits["did2s"]), ("twfe", fits["twfe"], fits["twfe"])]
     pretrends = pd.DataFrame([
         {"estimator": estimator, **wald_f(*lead_fit.part(leads), lead_fit.clusters),
          **average_post(*post_fit.part(lags), post_fit.clusters), **common}
         for estimator, lead_fit, post_fit in tests])
+    if common[FEW_CLUSTERS]:
+        pretrends[["pretrend_stat", "pretrend_p", "post_se", "post_ci_low", "post_ci_high",
+                   "post_p"]] = np.nan
     return coefficients, pretrends, lost
 
 

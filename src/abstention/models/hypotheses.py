@@ -269,8 +269,10 @@ def summarise(points: pd.DataFrame, draws: pd.DataFrame, entries: dict, fits: di
     the model reports Wald inference for the tie. Every other row is the bootstrap's."""
     records = []
     for key, entry in entries.items():
-        fit = fits[entry["model"]]
         for quantity in _quantity_names(entry):
+            # A component of the compared model ('ame_h2_vote') has that model's sample.
+            other = entry.get("compare_to")
+            fit = fits[other if other and quantity.endswith(f"_{other}") else entry["model"]]
             estimate = points.set_index(["entry", "quantity"]).loc[(key, quantity), "value"]
             values = draws.loc[(draws["entry"] == key) & (draws["quantity"] == quantity),
                                "value"].to_numpy()

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.models.common import FEW_CLUSTERS, MIN_TREATED_CLUSTERS
 from abstention.panel.record import opposed_column, tie_column
 
 CONFIG = "config/config.yaml"
@@ -326,6 +327,22 @@ def estimate_within(sample: pd.DataFrame, settings: dict, design: str, key: tupl
     """One within-state fit with everything the outputs report about it; `key` (the fit's
     place in the config) seeds its draws, so each fit's draws are its own and reproducible."""
     absorb = settings["designs"][design]
+    treated = treated_states(sample, absorb)
+    described = {
+        "n": len(sample), "n_states": int(sample["state"].nunique()),
+        "n_texts": int(sample["text"].nunique()),
+        "n_opposed_texts": int(sample.loc[sample["opposed"] == 1, "text"].nunique()),
+        "first_year": int(sample["year"].min()), "last_year": int(sample["year"].max()),
+        "mean_outcome": float(sample["y"].mean()), **treated,
+        "n_tied_opposed": int((sample["x"] != 0).sum()),
+        "base_rate": float(sample.loc[(sample["opposed"] == 1) & (sample["tie"] == 0),
+                                      "y"].mean()),
+    }
+    if treated["n_treated"] == 0:
+        # No state carries the interaction (no tie switches in the switches design): the
+        # effect is not identified, and the row says so rather than fail the job.
+        return {**described, "identified": False, "estimate": np.nan, "p_ri": np.nan,
+                "permutations": 0, "permuted_states": 0, FEW_CLUSTERS: True}, None
     rng = np.random.default_rng([settings["bootstrap"]["seed"], *key])
     codes = fixed_effect_codes(sample, absorb)
     fitted = fit_twfe(sample, absorb)
@@ -334,26 +351,22 @@ def estimate_within(sample: pd.DataFrame, settings: dict, design: str, key: tupl
     weights = bootstrap_weights(boot["weights"], boot["draws"], part.clusters, rng)
     low, high = wild_interval(part, weights)
     result = {
-        **fitted,
+        **described, "identified": True, **fitted,
         "p_wild": wild_p(part, 0.0, weights), "ci_low": low, "ci_high": high,
         "draws": len(weights), "weights": boot["weights"],
         "mde": MDE_FACTOR * fitted["se_crv1"],
-        "n": len(sample), "n_states": int(sample["state"].nunique()),
-        "n_texts": int(sample["text"].nunique()),
-        "n_opposed_texts": int(sample.loc[sample["opposed"] == 1, "text"].nunique()),
-        "first_year": int(sample["year"].min()), "last_year": int(sample["year"].max()),
-        "mean_outcome": float(sample["y"].mean()),
-        **treated_states(sample, absorb),
-        "n_tied_opposed": int((sample["x"] != 0).sum()),
         "p_ri": np.nan, "permutations": 0, "permuted_states": 0,
     }
+    # Too few states carry the interaction for a clustered standard error: the wild bootstrap
+    # and the randomisation test are reported, the Wald standard error is not.
+    result[FEW_CLUSTERS] = result["n_treated"] < MIN_TREATED_CLUSTERS
+    if result[FEW_CLUSTERS]:
+        result["se_crv1"] = np.nan
     if with_ri:
         ri = settings["randomisation"]
         permuted = np.random.default_rng([ri["seed"], *key])
         result.update(randomisation_p(sample, part, codes, ri["permutations"], ri["batch"],
                                       permuted))
-    result["base_rate"] = float(sample.loc[(sample["opposed"] == 1) & (sample["tie"] == 0),
-                                           "y"].mean())
     return result, part
 
 
@@ -410,8 +423,12 @@ def within_effects(panel: pd.DataFrame, patron: str, settings: dict) -> pd.DataF
                              **{f"lost_{name}": value for name, value in lost.items()}})
     costly, cheap = settings["costly_comparison"]
     boot = settings["bootstrap"]
-    compared = relative_difference(main[costly], main[cheap], boot["weights"], boot["draws"],
-                                   np.random.default_rng([boot["seed"], patron_index, 99]))
+    if main[costly][1] is None or main[cheap][1] is None:
+        compared = {"estimate": np.nan, "identified": False, "n_treated": 0}
+    else:
+        compared = {"identified": True, **relative_difference(
+            main[costly], main[cheap], boot["weights"], boot["draws"],
+            np.random.default_rng([boot["seed"], patron_index, 99]))}
     rows.append({"patron": patron, "design": settings["main_design"],
                  "tie": settings["main_tie"], "outcome": f"{costly}_vs_{cheap}", **compared,
                  "weights": boot["weights"], "n": main[costly][0]["n"],

@@ -313,7 +313,7 @@ def event_study_table(pretrends: pd.DataFrame, caption: str, label: str) -> str:
                  str(int(first["control_states"]))]
         for estimator in estimators:
             row = group[group["estimator"] == estimator].iloc[0]
-            if bool(row["few_treated"]):
+            if bool(row["few_clusters"]):
                 cells += ["few states", number(row["post_estimate"]), ""]
             else:
                 cells += [p_cell(row["pretrend_p"]), number(row["post_estimate"]),

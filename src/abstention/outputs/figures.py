@@ -746,11 +746,11 @@ def event_study(coefficients: pd.DataFrame, pretrends: pd.DataFrame) -> Figure:
     clustered tests need is an open marker.
 
     `coefficients`: event, label, estimator (did2s, twfe), rel_time, binned, reference,
-    estimate, ci_low, ci_high, few_treated. `pretrends`: event, estimator, pretrend_p,
+    estimate, ci_low, ci_high, few_clusters. `pretrends`: event, estimator, pretrend_p,
     treated_states.
     """
     _require(coefficients, ["event", "label", "estimator", "rel_time", "binned", "reference",
-                            "estimate", "ci_low", "ci_high", "few_treated"], "coefficients")
+                            "estimate", "ci_low", "ci_high", "few_clusters"], "coefficients")
     _require(pretrends, ["event", "estimator", "pretrend_p", "treated_states"], "pretrends")
     events = _in_order(coefficients["event"])
     columns = 2 if len(events) > 1 else 1
@@ -768,7 +768,7 @@ def event_study(coefficients: pd.DataFrame, pretrends: pd.DataFrame) -> Figure:
             ax.errorbar(x, own["estimate"], yerr=[own["estimate"] - own["ci_low"],
                                                   own["ci_high"] - own["estimate"]],
                         fmt="none", ecolor=colour, elinewidth=0.8)
-            few = own["few_treated"].astype(bool).to_numpy()
+            few = own["few_clusters"].astype(bool).to_numpy()
             ax.scatter(x[~few], own["estimate"][~few], marker=marker, color=colour, s=12,
                        zorder=3, label=name)
             ax.scatter(x[few], own["estimate"][few], marker=marker, facecolors="white",

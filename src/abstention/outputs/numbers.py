@@ -13,7 +13,7 @@ from abstention.errors import DataError
 from abstention.ingest.votes import REPLACED_REASON
 from abstention.labels import short_symbol
 from abstention.models.common import FEW_CLUSTERS, MIN_TREATED_CLUSTERS, SEPARATED
-from abstention.outputs.latex import SMALLEST_P, number
+from abstention.outputs.latex import SMALLEST_P, escape, number
 
 DIGITS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
 ORDINALS = DIGITS[1:]
@@ -455,6 +455,8 @@ def within_numbers(effects: pd.DataFrame, summary: pd.DataFrame, left_out: pd.Da
         "WithinListOpposed": f"{int(views.loc['sponsor_lists', 'opposed_texts']):,}",
         "WithinListFirstYear": int(views.loc["sponsor_lists", "first_year"]),
         "WithinArticleNineteen": f"{int(left_out['state_texts'].iloc[0]):,}",
+        "WithinDraws": f"{int(effects['draws'].max()):,}",
+        "WithinPermutations": f"{int(effects['permutations'].max()):,}",
     }
     for row in effects.itertuples():
         prefix = (f"Within{camel(row.design)}{camel(row.tie)}{row.patron.title()}"
@@ -467,3 +469,26 @@ def within_numbers(effects: pd.DataFrame, summary: pd.DataFrame, left_out: pd.Da
             values[f"{prefix}Switching"] = int(row.n_switching)
             values[f"{prefix}FirstYear"] = int(row.first_year)
     return values
+
+
+def event_numbers(pretrends: pd.DataFrame) -> dict[str, object]:
+    """Each event study's imputation estimate, as 'Event<Name>' macros: treated states, the
+    pre-trend test's p-value and the average effect after the switch with its interval (none
+    where too few states are treated)."""
+    values: dict[str, object] = {}
+    for row in pretrends[pretrends["estimator"] == "did2s"].itertuples():
+        prefix = f"Event{camel(row.event)}"
+        values[f"{prefix}Treated"] = int(row.treated_states)
+        values[f"{prefix}PreP"] = (p_value(row.pretrend_p) if pd.notna(row.pretrend_p)
+                                   else "--")
+        values.update(_estimate_macros(f"{prefix}Post", {
+            "estimate": row.post_estimate, "ci_low": row.post_ci_low,
+            "ci_high": row.post_ci_high, "p": row.post_p}, 3))
+    return values
+
+
+def caption_macros(captions: dict[str, str]) -> dict[str, object]:
+    """Each figure's caption from the registry, as 'Caption<Name>', so the paper and the
+    report print the one caption config holds."""
+    return {f"Caption{camel(name)}": escape(" ".join(text.split()))
+            for name, text in captions.items()}
