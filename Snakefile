@@ -20,6 +20,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/features.smk"
 include: "workflow/rules/analysis.smk"
+include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/paper.smk"
 
 

@@ -152,6 +152,9 @@ NAMED_FILES = {
     "codebook": "results/data/codebook.csv",
     "multiverse": "results/multiverse/specifications.parquet",
     "randomisation": "results/resampling/randomisation.csv",
+    "israel_synthetic": "results/models/israel_synthetic.csv",
+    "israel_synthetic_summary": "results/models/israel_synthetic_summary.csv",
+    "israel_synthetic_placebos": "results/models/israel_synthetic_placebos.csv",
 }
 
 

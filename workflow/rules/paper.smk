@@ -101,6 +101,7 @@ rule numbers:
         ties_codebook="results/data/ties_codebook.csv",
         un_dl_disagreements="results/data/un_dl_disagreements.csv",
         text_patrons="results/data/text_patrons.parquet",
+        israel_synthetic_summary="results/models/israel_synthetic_summary.csv",
         code=script_code("write_numbers"),
     output:
         "results/paper/numbers.tex",

@@ -9,6 +9,7 @@ from abstention.outputs.numbers import (
     macro_file,
     multiverse_numbers,
     record_numbers,
+    synthetic_numbers,
 )
 
 with step_log(snakemake.log[0], "numbers") as log:
@@ -38,5 +39,6 @@ with step_log(snakemake.log[0], "numbers") as log:
         pd.read_csv(given.ties_codebook), pd.read_parquet(given.text_patrons),
         params.arms_window, pd.read_csv(given.un_dl_disagreements),
         pd.read_parquet(given.resolutions)))
+    values.update(synthetic_numbers(pd.read_csv(given.israel_synthetic_summary)))
     Path(snakemake.output[0]).write_text(macro_file(values), encoding="utf-8")
     log.info("%d macros", len(values))
