@@ -22,6 +22,7 @@ include: "workflow/rules/features.smk"
 include: "workflow/rules/within.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/event_study.smk"
+include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/paper.smk"
 
 

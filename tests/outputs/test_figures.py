@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import adjustText
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,7 +27,7 @@ from matplotlib.text import Text
 from abstention.errors import DataError
 from abstention.features.sources import VARIABLES
 from abstention.labels import LABELS, label
-from abstention.outputs import figures, projection, style
+from abstention.outputs import figure_builders, figures, projection, style
 
 CANONICAL_OKABE_ITO = {
     "#000000",
@@ -521,6 +522,67 @@ def specifications_table() -> pd.DataFrame:
     )
 
 
+def synthetic_paths() -> pd.DataFrame:
+    """Israel's path against its synthetic: 2013-2016, 2015 split at the intervention."""
+    units = [("2013", "2013-01-01", "2013-12-31", "pre"),
+             ("2014", "2014-01-01", "2014-12-31", "pre"),
+             ("2015 pre", "2015-01-01", "2015-09-29", "pre"),
+             ("2015 during", "2015-09-30", "2015-12-31", "during"),
+             ("2016", "2016-01-01", "2016-12-31", "during"),
+             ("2017", "2017-01-01", "2017-06-30", "after")]
+    israel = np.array([0.5, 0.6, 0.55, 0.8, 0.75, 0.7])
+    synthetic = np.array([0.52, 0.58, 0.56, 0.55, 0.5, 0.6])
+    return pd.DataFrame({
+        "unit": [u[0] for u in units], "start": pd.to_datetime([u[1] for u in units]),
+        "end": pd.to_datetime([u[2] for u in units]), "window": [u[3] for u in units],
+        "israel": israel, "synthetic": synthetic, "gap": israel - synthetic})
+
+
+def synthetic_placebos(paths: pd.DataFrame) -> pd.DataFrame:
+    rng = np.random.default_rng(2)
+    rows = [pd.DataFrame({"iso3": iso3, "role": "placebo", "unit": paths["unit"],
+                          "gap": rng.normal(0, 0.05, len(paths)), "in_gap_ranks": iso3 != "NZL"})
+            for iso3 in ("FRA", "NZL", "USA", "ZAF")]
+    treated = pd.DataFrame({"iso3": "ISR", "role": "treated", "unit": paths["unit"],
+                            "gap": paths["gap"], "in_gap_ranks": True})
+    return pd.concat([treated, *rows], ignore_index=True)
+
+
+SYNTHETIC_BOUNDARIES = {"Russia enters Syria": pd.Timestamp("2015-09-30"),
+                        "Assad falls": pd.Timestamp("2017-01-01")}
+
+
+def test_synthetic_comparison_draws_israel_its_synthetic_and_the_kept_placebos():
+    paths = synthetic_paths()
+    fig = figures.synthetic_comparison(paths, synthetic_placebos(paths), SYNTHETIC_BOUNDARIES)
+    ax_path, ax_gap = fig.axes
+    np.testing.assert_allclose(ax_path.lines[0].get_ydata(), paths["israel"])
+    np.testing.assert_allclose(ax_path.lines[1].get_ydata(), paths["synthetic"])
+    # The split year's two parts sit on either side of the boundary.
+    x = mdates.date2num(ax_path.lines[0].get_xdata())
+    assert x[2] < mdates.date2num(SYNTHETIC_BOUNDARIES["Russia enters Syria"]) < x[3]
+    grey = [line for line in ax_gap.lines if line.get_color() == figures.PLACEBO_COLOUR]
+    assert len(grey) == 3  # NZL fits too badly before the intervention to be compared
+    israel_gap = [line for line in ax_gap.lines if line.get_label() == "Israel"]
+    np.testing.assert_allclose(israel_gap[0].get_ydata(), paths["gap"])
+    dashed = [line for line in ax_gap.lines if line.get_linestyle() == "--"]
+    assert [pd.Timestamp(line.get_xdata()[0]) for line in dashed] == list(
+        SYNTHETIC_BOUNDARIES.values())
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "Israel", "Synthetic Israel", "Placebos: 3 states as treated"]
+
+
+def test_the_synthetic_builder_marks_each_window_where_its_first_unit_starts(tmp_path):
+    paths = synthetic_paths()
+    files = {"israel_synthetic": tmp_path / "paths.csv",
+             "israel_synthetic_placebos": tmp_path / "placebos.csv"}
+    paths.to_csv(files["israel_synthetic"], index=False)
+    synthetic_placebos(paths).to_csv(files["israel_synthetic_placebos"], index=False)
+    fig = figure_builders.BUILDERS["israel_synthetic"](files, {})
+    marked = {t.get_text(): pd.Timestamp(t.xy[0]) for t in fig.axes[0].texts}
+    assert marked == SYNTHETIC_BOUNDARIES
+
+
 # Every figure, drawn from the synthetic tables; `get` fetches a fixture by name.
 FIGURES = {
     "world_map": lambda get: figures.world_map_es11_1(
@@ -544,6 +606,9 @@ FIGURES = {
     "heterogeneity": lambda get: figures.per_text_effects(per_text_table()),
     "specification_curve": lambda get: figures.specification_curve(
         specifications_table(), ["alignment", "estimator"]
+    ),
+    "israel_synthetic": lambda get: figures.synthetic_comparison(
+        synthetic_paths(), synthetic_placebos(synthetic_paths()), SYNTHETIC_BOUNDARIES
     ),
 }
 WITH_LEGEND = sorted(set(FIGURES) - {"hypotheses"})

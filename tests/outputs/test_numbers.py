@@ -14,6 +14,7 @@ from abstention.outputs.numbers import (
     number_word,
     p_value,
     symbol_list,
+    synthetic_numbers,
 )
 
 
@@ -74,3 +75,36 @@ def test_dependent_yes_voters_count_only_yes_votes_on_texts_with_lists():
         "HTwoDependentSponsorNames": "Israel"}
     quiet = panel.assign(cosponsor=0)
     assert dependent_yes_voters(quiet)["HTwoDependentSponsorNames"] == "none"
+
+
+def synthetic_summary() -> pd.DataFrame:
+    """The per-window summary of the synthetic comparison, as its CSV is read back."""
+    return pd.DataFrame({
+        "window": ["pre", "during", "after", "post"],
+        "start": ["2006-01-01", "2015-09-30", "2024-12-08", "2015-09-30"],
+        "end": ["2015-09-29", "2024-12-07", "2026-06-04", "2026-06-04"],
+        "texts": [65, 235, 43, 278], "israel": [0.554, 0.613, 0.40, 0.58],
+        "synthetic": [0.515, 0.387, 0.45, 0.39], "donor_mean": [0.389, 0.292, 0.29, 0.29],
+        "gap_vs_pre": [0.0, 0.187, -0.089, 0.15], "value": [None, 0.187, -0.089, 2.305],
+        "rank": [None, 11, 120, 108], "units": [None, 137, 137, 137],
+        "p": [None, 11 / 137, 120 / 137, 108 / 137], "donors": 136, "pre_rmspe": 0.1125})
+
+
+def test_synthetic_numbers_say_each_window_and_the_direction_of_its_change():
+    values = synthetic_numbers(synthetic_summary())
+    assert values["SynthFirstYear"] == 2006 and values["SynthLastMonth"] == "June 2026"
+    assert values["SynthIsraelPre"] == "55\\%" and values["SynthDonorMeanPre"] == "39\\%"
+    assert values["SynthPreVersusDonors"] == "more often than"
+    assert (values["SynthChangeDuring"], values["SynthChangeDuringDirection"]) == ("19", "wider")
+    # A negative change is said in words, not with a minus sign before "points wider".
+    assert (values["SynthChangeAfter"], values["SynthChangeAfterDirection"]) == ("9",
+                                                                               "narrower")
+    assert (values["SynthRankDuring"], values["SynthUnitsDuring"]) == (11, 137)
+    assert values["SynthPDuring"] == "$=0.080$"
+    assert (values["SynthRatioRank"], values["SynthRatioP"]) == (108, "$=0.788$")
+    assert values["SynthPreRmspe"] == "0.113" and values["SynthDonors"] == 136
+
+
+def test_synthetic_numbers_need_every_window():
+    with pytest.raises(DataError, match="after"):
+        synthetic_numbers(synthetic_summary().query("window != 'after'"))

@@ -20,6 +20,7 @@ from abstention.outputs.exhibit_tables import (
     effects_table,
     heterogeneity_table,
     hypotheses_table,
+    synthetic_table,
 )
 from abstention.outputs.latex import escape, margins_table, p_cell, regression_table
 from abstention.schemas import write_table
@@ -371,3 +372,49 @@ def test_effects_table_names_covariances_and_marks_separation_without_quotes(rea
     assert "clustered = sandwich clustered by state" in table
     assert "model-based = inverse of the information matrix" in table
     assert r"\emph{separated}" in table and "'separated'" not in table
+
+
+def synthetic_summary(multiple: float | None = 5.0) -> pd.DataFrame:
+    """The per-window summary `models.synthetic` writes, as read back from its CSV."""
+    windows = [("pre", "2006-01-01", "2015-09-29", None, np.nan, None),
+               ("during", "2015-09-30", "2024-12-07", "gap_vs_pre", 0.187, 11),
+               ("after", "2024-12-08", "2026-06-04", "gap_vs_pre", 0.201, 14),
+               ("post", "2015-09-30", "2026-06-04", "rmspe_ratio", 2.305, 108)]
+    return pd.DataFrame({
+        "window": [w[0] for w in windows], "start": pd.to_datetime([w[1] for w in windows]),
+        "end": pd.to_datetime([w[2] for w in windows]), "time_units": [10, 10, 3, 13],
+        "texts": [65, 235, 43, 278], "israel": [0.554, 0.613, 0.651, 0.619],
+        "synthetic": [0.515, 0.387, 0.411, 0.391], "donor_mean": [0.389, 0.292, 0.293, 0.292],
+        "gap": [0.039, 0.226, 0.240, 0.228], "gap_vs_pre": [0.0, 0.187, 0.201, 0.189],
+        "statistic": [w[3] for w in windows], "value": [w[4] for w in windows],
+        "rank": pd.array([w[5] for w in windows], dtype="Int64"),
+        "units": pd.array([None, 137, 137, 137], dtype="Int64"),
+        "p": [np.nan, 11 / 137, 14 / 137, 108 / 137], "donors": 136, "pre_rmspe": 0.1125,
+        "rmspe_ratio": 2.305, "max_pre_mspe_multiple": multiple, "max_pre_rmspe": 0.2516,
+        "unit_weights": "texts"})
+
+
+def test_synthetic_table_gives_each_window_its_rank_and_the_ratio_in_the_note():
+    table = synthetic_table(synthetic_summary(), "Israel against synthetic Israel",
+                            "tab:israel_synthetic")
+    rows = [line for line in table.splitlines() if line.endswith(r"\\")][1:]
+    assert rows[0].startswith("Before the intervention & 1 Jan 2006 to 29 Sep 2015 & 10 & 65")
+    assert rows[0].endswith("&  &  &  \\\\")
+    assert "& 0.19 & 11 of 137 & 0.080" in rows[1]
+    assert "After Assad's fall & 8 Dec 2024 to 4 Jun 2026 & 3 & 43" in rows[2]
+    assert "136 donor states" in table and "RMSPE 0.113" in table
+    assert "at most 5 times Israel's" in table
+    assert "2.31, rank 108 of 137 (p = 0.788)" in table
+    assert "every placebo" in synthetic_table(synthetic_summary(None), "c", "tab:c")
+
+
+def test_a_synthetic_summary_without_a_window_is_refused():
+    with pytest.raises(DataError, match="after"):
+        synthetic_table(synthetic_summary().query("window != 'after'"), "c", "tab:c")
+
+
+@needs_latex
+def test_synthetic_table_compiles(tmp_path):
+    table = synthetic_table(synthetic_summary(), "Israel", "tab:israel_synthetic")
+    result = compile_latex(tmp_path, table)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -171,6 +171,9 @@ NAMED_FILES = {
     "within": "results/models/within.csv",
     "event_study": "results/models/event_study.csv",
     "event_study_pretrends": "results/models/event_study_pretrends.csv",
+    "israel_synthetic": "results/models/israel_synthetic.csv",
+    "israel_synthetic_summary": "results/models/israel_synthetic_summary.csv",
+    "israel_synthetic_placebos": "results/models/israel_synthetic_placebos.csv",
 }
 
 

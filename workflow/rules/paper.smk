@@ -105,6 +105,7 @@ rule numbers:
         within_summary="results/panel/state_text_summary.csv",
         within_left_out="results/panel/state_text_left_out.csv",
         event_pretrends="results/models/event_study_pretrends.csv",
+        israel_synthetic_summary="results/models/israel_synthetic_summary.csv",
         code=script_code("write_numbers"),
     output:
         "results/paper/numbers.tex",

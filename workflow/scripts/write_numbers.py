@@ -11,6 +11,7 @@ from abstention.outputs.numbers import (
     macro_file,
     multiverse_numbers,
     record_numbers,
+    synthetic_numbers,
     within_numbers,
 )
 
@@ -45,5 +46,6 @@ with step_log(snakemake.log[0], "numbers") as log:
                                  pd.read_csv(given.within_left_out)))
     values.update(event_numbers(pd.read_csv(given.event_pretrends)))
     values.update(caption_macros(params.captions))
+    values.update(synthetic_numbers(pd.read_csv(given.israel_synthetic_summary)))
     Path(snakemake.output[0]).write_text(macro_file(values), encoding="utf-8")
     log.info("%d macros", len(values))

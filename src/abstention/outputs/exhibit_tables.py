@@ -206,6 +206,57 @@ def israel_table(israel: pd.DataFrame, caption: str, label: str) -> str:
                   note, "llllrr")
 
 
+SYNTHETIC_WINDOWS = {"pre": "Before the intervention", "during": "Intervention to Assad's fall",
+                     "after": "After Assad's fall"}
+
+
+def _date(value) -> str:
+    return f"{pd.Timestamp(value).day} {pd.Timestamp(value):%b %Y}"
+
+
+def synthetic_table(summary: pd.DataFrame, caption: str, label: str) -> str:
+    """Israel against synthetic Israel by window (`models.synthetic` summary), with the
+    placebo rank of its change in gap; the post/pre RMSPE ratio and its rank in the note."""
+    by_window = summary.set_index("window")
+    missing = sorted({*SYNTHETIC_WINDOWS, "post"} - set(by_window.index))
+    if missing:
+        raise DataError(None, "israel_synthetic_summary.window", "pre, during, after and post",
+                        missing)
+    rows = []
+    for window, name in SYNTHETIC_WINDOWS.items():
+        r = by_window.loc[window]
+        ranked = not pd.isna(r["rank"])
+        rows.append([escape(name), f"{_date(r['start'])} to {_date(r['end'])}",
+                     str(int(r["time_units"])), str(int(r["texts"])),
+                     number(r["israel"], 2), number(r["synthetic"], 2),
+                     number(r["donor_mean"], 2), number(r["gap"], 2),
+                     number(r["gap_vs_pre"], 2) if window != "pre" else "",
+                     f"{int(r['rank'])} of {int(r['units'])}" if ranked else "",
+                     p_cell(r["p"]) if ranked else ""])
+    post, pre = by_window.loc["post"], by_window.loc["pre"]
+    weights = ("its number of texts" if post["unit_weights"] == "texts" else "one")
+    multiple = post["max_pre_mspe_multiple"]
+    compared = ("every placebo" if pd.isna(multiple) else
+                f"the placebos whose pre-intervention MSPE is at most {multiple:g} times "
+                "Israel's")
+    note = ("Share of the recorded General Assembly texts on which Russia voted no that a "
+            "state did not vote yes on (abstained, voted no or was absent). Time units are "
+            "calendar years, a year in which a window opens split at that date; each counts "
+            f"by {weights} in the fit and the window means. Synthetic Israel: the combination "
+            f"of {int(pre['donors'])} donor states (no security tie to Russia in any year) "
+            "closest to Israel's path before the intervention (pre-intervention RMSPE "
+            f"{number(pre['pre_rmspe'], 3)}); donor mean: their unweighted mean. Change: the "
+            "window's mean gap less the mean gap before the intervention. Rank: Israel's "
+            f"change among its own and those of {compared}, each donor refitted as the treated "
+            "unit, counted from the largest (one-sided); p = rank / states ranked. Ratio of "
+            "the RMSPE after the intervention to the RMSPE before it: "
+            f"{number(post['value'], 2)}, rank {int(post['rank'])} of {int(post['units'])} "
+            f"(p = {p_cell(post['p'])}).")
+    header = ["Window", "Dates", "Units", "Texts", "Israel", "Synthetic", "Donor mean", "Gap",
+              "Change", "Rank", "$p$"]
+    return _table(caption, label, header, rows, note, "llrrrrrrrrr")
+
+
 def codebook_table(codebook: pd.DataFrame, caption: str, label: str) -> str:
     """Booktabs longtable of the codebook for the appendix (needs longtable, booktabs, array).
 

@@ -14,6 +14,8 @@ from abstention.outputs.map_layers import colour_by_sovereign, read_territories,
 ES11_1 = "A/RES/ES-11/1"
 WEOG = "Western European and Others"
 SHARE_SCALE = 0.1  # shares are shown per 10 percentage points
+# What opens each window of the synthetic comparison (config israel_synthetic.windows).
+BOUNDARY_LABELS = {"during": "Russia enters Syria", "after": "Assad falls"}
 
 
 def _es11(panel: pd.DataFrame) -> pd.DataFrame:
@@ -122,6 +124,17 @@ def event_study(inputs, params) -> Figure:
                                pd.read_csv(inputs["event_study_pretrends"]))
 
 
+def israel_synthetic(inputs, params) -> Figure:
+    """Israel against synthetic Israel; each window opens on the first day of its first unit
+    (a year a window opens in is split there)."""
+    paths = pd.read_csv(inputs["israel_synthetic"], parse_dates=["start", "end"])
+    placebos = pd.read_csv(inputs["israel_synthetic_placebos"])
+    opens = paths.groupby("window")["start"].min()
+    boundaries = {name: opens[window] for window, name in BOUNDARY_LABELS.items()
+                  if window in opens.index}
+    return figures.synthetic_comparison(paths, placebos, boundaries)
+
+
 BUILDERS = {
     "world_map": world_map,
     "vote_counts": vote_counts,
@@ -134,4 +147,5 @@ BUILDERS = {
     "specification_curve": specification_curve,
     "within_effects": within_effects,
     "event_study": event_study,
+    "israel_synthetic": israel_synthetic,
 }

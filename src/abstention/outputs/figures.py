@@ -797,4 +797,62 @@ def event_study(coefficients: pd.DataFrame, pretrends: pd.DataFrame) -> Figure:
     for ax in axes[::columns]:
         ax.set_ylabel("Reticence gap")
     axes[0].legend(loc="upper left", fontsize=6)
+PLACEBO_COLOUR = "#BBBBBB"
+
+
+def _unit_midpoints(paths: pd.DataFrame) -> pd.Series:
+    """Each time unit's midpoint date (units are years or the parts of a split year)."""
+    start, end = pd.to_datetime(paths["start"]), pd.to_datetime(paths["end"])
+    return pd.Series((start + (end - start) / 2).to_numpy(), index=paths["unit"].to_numpy())
+
+
+@styled
+def synthetic_comparison(paths: pd.DataFrame, placebos: pd.DataFrame,
+                         boundaries: dict[str, pd.Timestamp], focal: str = "Israel") -> Figure:
+    """Left: the focal state's share of the texts withheld against its synthetic control's;
+    right: its gap (state less synthetic) among the placebo gaps (each donor as the treated
+    unit), in grey. Each time unit is drawn at its midpoint, so the part-years cut at a
+    boundary sit on its two sides; dashed lines mark the boundaries.
+
+    `paths`: unit, start, end, israel, synthetic, gap (one row per time unit, in order).
+    `placebos`: iso3, role ('placebo' rows are drawn), unit, gap, in_gap_ranks (only the
+    placebos compared with the focal state are drawn). `boundaries`: label -> date.
+    """
+    _require(paths, ["unit", "start", "end", "israel", "synthetic", "gap"], "paths")
+    _require(placebos, ["iso3", "role", "unit", "gap", "in_gap_ranks"], "placebos")
+    x = _unit_midpoints(paths)
+    shown = placebos[(placebos["role"] == "placebo") & placebos["in_gap_ranks"].astype(bool)]
+    unknown = sorted(set(shown["unit"]) - set(x.index))
+    if unknown:
+        raise DataError(None, "placebos.unit", "time units of paths", unknown)
+    fig = Figure(figsize=(FULL_WIDTH, 2.9), layout="constrained")
+    ax_path, ax_gap = fig.subplots(1, 2, sharex=True)
+    focal_look = {"color": FOCAL_COLOUR, "marker": "o", "markersize": 3, "zorder": 3}
+    ax_path.plot(x.to_numpy(), paths["israel"].to_numpy(), label=focal, **focal_look)
+    ax_path.plot(x.to_numpy(), paths["synthetic"].to_numpy(), color=SERIES_COLOURS[0],
+                 marker="s", markersize=3, linestyle="--", label=f"Synthetic {focal}")
+    for i, (_, rows) in enumerate(shown.groupby("iso3", sort=True)):
+        label = f"Placebos: {_states(shown['iso3'].nunique())} as treated" if i == 0 else None
+        ax_gap.plot(x[rows["unit"]].to_numpy(), rows["gap"].to_numpy(), color=PLACEBO_COLOUR,
+                    linewidth=0.5, zorder=1, label=label or "_nolegend_")
+    ax_gap.plot(x.to_numpy(), paths["gap"].to_numpy(), label=focal, **focal_look)
+    ax_gap.axhline(0, color="#777777", linewidth=0.6, linestyle=":")
+    for ax in (ax_path, ax_gap):
+        for name, date in boundaries.items():
+            ax.axvline(pd.Timestamp(date), color="#777777", linewidth=0.7, linestyle="--")
+            ax.annotate(name, (pd.Timestamp(date), 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=6, color="#555555")
+        ax.xaxis.set_major_locator(mdates.YearLocator(4))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax_path.set_ylim(-SHARE_MARGIN, 1 + SHARE_MARGIN)
+    _as_percent(ax_path.yaxis)
+    _as_percent(ax_gap.yaxis)
+    ax_path.set_ylabel("Did not vote yes")
+    ax_gap.set_ylabel(f"Gap: {focal} less synthetic")
+    handles, labels = ax_path.get_legend_handles_labels()
+    more, more_labels = ax_gap.get_legend_handles_labels()
+    extra = [(h, lab) for h, lab in zip(more, more_labels, strict=True) if lab not in labels]
+    fig.legend([*handles, *(h for h, _ in extra)], [*labels, *(lab for _, lab in extra)],
+               loc="outside lower center", ncols=3)
     return fig

@@ -492,3 +492,51 @@ def caption_macros(captions: dict[str, str]) -> dict[str, object]:
     report print the one caption config holds."""
     return {f"Caption{camel(name)}": escape(" ".join(text.split()))
             for name, text in captions.items()}
+
+
+SYNTHETIC_WINDOWS = {"pre": "Pre", "during": "During", "after": "After"}
+
+
+def _direction(value: float, more: str, less: str, same: str) -> str:
+    """The word the text needs for the sign of a difference, as rounded in the text."""
+    return more if round(value, 2) > 0 else less if round(value, 2) < 0 else same
+
+
+def synthetic_numbers(summary: pd.DataFrame) -> dict[str, object]:
+    """Israel against synthetic Israel (results/models/israel_synthetic_summary.csv): per
+    window its share, its synthetic's and the average donor's, the change in gap from before
+    the intervention and its placebo rank; the post/pre RMSPE ratio's rank (Synth...)."""
+    by_window = summary.set_index("window")
+    missing = sorted({*SYNTHETIC_WINDOWS, "post"} - set(by_window.index))
+    if missing:
+        raise DataError("results/models/israel_synthetic_summary.csv", "window",
+                        "pre, during, after and post", missing)
+    pre, post = by_window.loc["pre"], by_window.loc["post"]
+    values: dict[str, object] = {
+        "SynthFirstYear": pd.Timestamp(pre["start"]).year,
+        "SynthLastMonth": f"{pd.Timestamp(post['end']):%B %Y}",
+        "SynthDonors": int(pre["donors"]),
+        "SynthPreRmspe": number(pre["pre_rmspe"], 3),
+        "SynthPreVersusDonors": _direction(pre["israel"] - pre["donor_mean"], "more often than",
+                                           "less often than", "as often as"),
+        "SynthRatio": number(post["value"], 2),
+        "SynthRatioRank": int(post["rank"]),
+        "SynthRatioUnits": int(post["units"]),
+        "SynthRatioP": p_value(post["p"]),
+    }
+    for window, name in SYNTHETIC_WINDOWS.items():
+        row = by_window.loc[window]
+        values.update({f"SynthTexts{name}": int(row["texts"]),
+                       f"SynthIsrael{name}": percent(row["israel"]),
+                       f"SynthSynthetic{name}": percent(row["synthetic"]),
+                       f"SynthDonorMean{name}": percent(row["donor_mean"])})
+        if window == "pre":
+            continue
+        change = row["gap_vs_pre"]
+        values.update({f"SynthChange{name}": number(abs(100 * change), 0),
+                       f"SynthChange{name}Direction": _direction(change, "wider", "narrower",
+                                                                 "no wider"),
+                       f"SynthRank{name}": int(row["rank"]),
+                       f"SynthUnits{name}": int(row["units"]),
+                       f"SynthP{name}": p_value(row["p"])})
+    return values

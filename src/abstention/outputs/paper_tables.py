@@ -15,6 +15,7 @@ from abstention.outputs.exhibit_tables import (
     hypotheses_table,
     israel_table,
     sensitivity_table,
+    synthetic_table,
     within_table,
 )
 from abstention.outputs.latex import margins_table, regression_table, tally_summary_table
@@ -54,6 +55,9 @@ def build_table(name: str, entry: dict, inputs, titles: dict[str, str]) -> str:
         return within_table(pd.read_csv(inputs.within), caption, label)
     if kind == "event_study":
         return event_study_table(pd.read_csv(inputs.event_study_pretrends), caption, label)
+    if kind == "israel_synthetic":
+        summary = pd.read_csv(inputs.israel_synthetic_summary, parse_dates=["start", "end"])
+        return synthetic_table(summary, caption, label)
     if kind == "codebook":
         return codebook_table(pd.read_csv(inputs.codebook, dtype={"year": str}), caption, label)
     fits, coefficients, margins = _models(entry, inputs)
