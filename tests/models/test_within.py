@@ -11,6 +11,7 @@ import statsmodels.api as sm
 
 from abstention.errors import DataError
 from abstention.models import within
+from abstention.panel.within_settings import check_entries, check_settings
 
 SETTINGS = {
     "outcomes": ["not_yes"], "period_years": 5,
@@ -20,6 +21,11 @@ SETTINGS = {
     "bootstrap": {"draws": 999, "weights": "rademacher", "seed": 1},
     "randomisation": {"permutations": 999, "batch": 50, "seed": 2, "outcomes": ["not_yes"]},
 }
+FULL = {**SETTINGS, "ties": {"RUS": ["security_dependence"], "USA": ["security_dependence"]},
+        "main_tie": "security_dependence",
+        "outcomes": ["not_yes", "not_cosponsor_joined"],
+        "costly_comparison": ["not_cosponsor_joined", "not_yes"],
+        "randomisation": {**SETTINGS["randomisation"], "outcomes": ["not_yes"]}}
 PERIOD = SETTINGS["designs"]["period_effects"]
 SWITCHES = SETTINGS["designs"]["switches"]
 
@@ -169,6 +175,9 @@ def test_randomisation_rejects_a_strong_effect_and_not_a_null():
     ("randomisation", {"permutations": 99, "batch": 10, "seed": 1, "outcomes": []},
      "within.randomisation.permutations"),
     ("outcomes", ["not_yes", "not_cosponsoring"], "within.outcomes"),
+    ("ties", {"RUS": ["security_dependence"], "IND": ["security_dependence"]}, "within.ties"),
+    ("ties", {"RUS": ["security_dependance"]}, "within.ties.RUS"),
+    ("main_tie", "alliance", "within.main_tie"),
     ("designs", {"period_effects": ["state_period", "texts"]}, "within.designs.period_effects"),
     ("main_design", "switch", "within.main_design"),
     ("costly_comparison", ["not_cosponsor", "not_yes"], "within.costly_comparison"),
@@ -177,7 +186,7 @@ def test_randomisation_rejects_a_strong_effect_and_not_a_null():
 ])
 def test_bad_settings_stop_by_name(key, value, named):
     with pytest.raises(DataError, match=named.replace(".", r"\.")):
-        within.check_settings({**SETTINGS, key: value})
+        check_settings({**FULL, key: value}, ["RUS", "USA"], ["security_dependence"])
 
 
 def test_alignment_biases_the_period_design_and_not_the_switches_design():
@@ -215,11 +224,6 @@ def test_the_relative_difference_finds_a_costlier_signal_and_not_an_equal_one():
     assert same["estimate"] == 0 and same["ci_low"] == same["ci_high"] == 0
 
 
-FULL = {**SETTINGS, "ties": {"RUS": ["security_dependence"], "USA": ["security_dependence"]},
-        "main_tie": "security_dependence",
-        "outcomes": ["not_yes", "not_cosponsor_joined"],
-        "costly_comparison": ["not_cosponsor_joined", "not_yes"]}
-
 
 @pytest.mark.parametrize("entry, named", [
     ({"patrons": ["CHN"], "outcome": "not_yes"}, r"hypotheses\.within_entries\.H4\.patrons"),
@@ -227,7 +231,7 @@ FULL = {**SETTINGS, "ties": {"RUS": ["security_dependence"], "USA": ["security_d
 ])
 def test_a_hypothesis_naming_an_unknown_patron_or_quantity_stops(entry, named):
     with pytest.raises(DataError, match=named):
-        within.check_entries({"H4": {"statement": "s", **entry}}, FULL)
+        check_entries({"H4": {"statement": "s", **entry}}, FULL)
 
 
 def test_hypothesis_rows_take_the_main_design_and_tie():

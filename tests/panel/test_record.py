@@ -6,8 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from abstention.errors import DataError
-from abstention.panel.record import build_record_panel, check_settings, record_summary
+from abstention.panel.record import build_record_panel, record_summary
 
 SETTINGS = {"first_year": 2000, "lag_years": 1, "main_tie": "patronage",
             "ties": {"RUS": ["patronage"]}}
@@ -72,13 +71,3 @@ def test_the_summary_counts_each_view_without_the_patron(tables):
     assert summary.loc["votes", "texts"] == 2 and summary.loc["votes", "opposed_texts"] == 1
     assert summary.loc["votes", "state_texts"] == 5             # AAA, BBB on R1; AAA-CCC on R2
     assert summary.loc["sponsor_lists", "texts"] == 2
-
-
-@pytest.mark.parametrize("settings, named", [
-    ({**SETTINGS, "ties": {"RUS": ["patronage"], "IND": ["patronage"]}}, "within.ties"),
-    ({**SETTINGS, "ties": {"RUS": ["patronag"]}}, "within.ties.RUS"),
-    ({**SETTINGS, "main_tie": "alliance"}, "within.main_tie"),
-])
-def test_bad_settings_stop_by_name(settings, named):
-    with pytest.raises(DataError, match=named.replace(".", r"\.") + r"\]"):
-        check_settings(settings, ["RUS", "USA"], ["iso3", "year", "patron", "patronage"])

@@ -258,6 +258,18 @@ CONFIG_CASES = {
     "event_naming_a_patron_outside_ties_patrons": (
         set_in("event_study.events.rus_presence.patron", "RUZ"),
         ["[event_study.events.rus_presence.patron]", "RUZ", "did you mean 'RUS'?"]),
+    "within_naming_a_patron_outside_ties_patrons": (
+        set_in("within.ties", {"RUS": ["security_dependence"], "IND": ["security_dependence"]}),
+        ["[within.ties]", "IND"]),
+    "within_naming_an_unknown_tie": (
+        set_in("within.ties.RUS", ["security_dependance"]),
+        ["[within.ties.RUS]", "security_dependance", "did you mean 'security_dependence'?"]),
+    "hypothesis_naming_an_unknown_within_quantity": (
+        set_in("hypotheses.within_entries.H4.outcome", "not_abstain"),
+        ["[hypotheses.within_entries.H4.outcome]", "not_abstain"]),
+    "patron_opposed_rule_naming_an_unknown_field": (
+        set_in("text_patrons.patron_opposed", "patron_vot == 'no'"),
+        ["[text_patrons.patron_opposed]", "patron_vot", "did you mean 'patron_vote'?"]),
     "event_naming_an_unknown_tie": (
         set_in("event_study.events.rus_security_dependence.tie", "security_dependance"),
         ["[event_study.events.rus_security_dependence.tie]", "security_dependance",

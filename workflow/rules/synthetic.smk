@@ -1,4 +1,4 @@
-from abstention.models.synthetic import check_settings as check_israel_synthetic
+from abstention.models.synthetic_settings import check_settings as check_israel_synthetic
 
 # Windows out of order or a series starting after the first boundary stop the run here, before
 # any job; the donor pool, which needs the panel, is checked when the job starts.

@@ -1,7 +1,8 @@
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.panel.record import build_record_panel, check_settings, record_summary
+from abstention.panel.record import build_record_panel, record_summary
+from abstention.panel.within_settings import check_settings
 from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "state_text_panel") as log:

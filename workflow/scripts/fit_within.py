@@ -1,13 +1,11 @@
 import pandas as pd
 
 from abstention.logs import step_log
-from abstention.models.within import check_settings, within_effects
+from abstention.models.within import within_effects
 from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], f"within {snakemake.wildcards.patron}") as log:
-    settings = snakemake.params.settings
-    check_settings(settings)
     table = within_effects(pd.read_parquet(snakemake.input.panel), snakemake.wildcards.patron,
-                           settings)
+                           snakemake.params.settings)
     write_table(table, snakemake.output[0])
     log.info("%s", table.to_string())

@@ -4,7 +4,8 @@ import pandas as pd
 
 from abstention.logs import step_log
 from abstention.models.hypotheses import point_estimates, summarise, with_design_columns
-from abstention.models.within import check_entries, hypothesis_rows
+from abstention.models.within import hypothesis_rows
+from abstention.panel.within_settings import check_entries
 from abstention.schemas import write_table
 
 with step_log(snakemake.log[0], "hypotheses") as log:

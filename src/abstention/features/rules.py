@@ -5,12 +5,16 @@ changed in config without touching code."""
 from __future__ import annotations
 
 import ast
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from abstention.errors import DataError
 
+if TYPE_CHECKING:  # light at parse time: the workflow checks rules before any job runs
+    import pandas as pd
+
 CONFIG = "config/config.yaml"
+# The fields a patron-opposed rule (config `text_patrons.patron_opposed`) may read.
+TEXT_RULE_FIELDS = ("patron_vote", "own_conflict", "bloc_yes_share", "bloc_size", "year")
 
 
 def rule_names(rule: str, key: str) -> set[str]:

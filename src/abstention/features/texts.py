@@ -12,10 +12,10 @@ from __future__ import annotations
 import pandas as pd
 
 from abstention.errors import DataError
-from abstention.features.rules import CONFIG, check_rules, evaluate
+from abstention.features.rules import CONFIG, TEXT_RULE_FIELDS, check_rules, evaluate
 from abstention.vote_codes import CAST
 
-RULE_FIELDS = ("patron_vote", "own_conflict", "bloc_yes_share", "bloc_size", "year")
+RULE_FIELDS = TEXT_RULE_FIELDS
 PATRON_VOTES = ("yes", "no", "abstain", "absent", "no_right_to_vote", "not_member")
 
 

@@ -63,14 +63,17 @@ import numpy as np
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.models.synthetic_settings import (
+    CONFIG,
+    PATRON,
+    SECTION,
+    TREATED,
+    WINDOWS,
+    check_settings,
+)
 
-CONFIG = "config/config.yaml"
-SECTION = "israel_synthetic"
 PANEL = "results/panel/state_text.parquet"
-TREATED = "ISR"
-PATRON = "RUS"
 TIE = "security_dependence"
-WINDOWS = ("pre", "during", "after")
 POST = "post"  # the during and after windows together, for the RMSPE ratio
 MIN_DONORS = 10
 
@@ -101,24 +104,6 @@ def panel_columns(patron: str = PATRON) -> list[str]:
 def window_starts(settings: dict) -> dict[str, pd.Timestamp]:
     """First date of each window after the first (which has none: it starts with the series)."""
     return {name: pd.Timestamp(settings["windows"][name]) for name in WINDOWS[1:]}
-
-
-def check_settings(settings: dict) -> None:
-    """What the schema cannot say: windows in order, a whole year to fit on before the first
-    boundary, and Israel not excluded from its own comparison."""
-    starts = window_starts(settings)
-    if not starts["during"] < starts["after"]:
-        raise DataError(CONFIG, f"{SECTION}.windows.after",
-                        f"a date after windows.during ({settings['windows']['during']})",
-                        settings["windows"]["after"])
-    if settings["first_year"] >= starts["during"].year:
-        raise DataError(CONFIG, f"{SECTION}.first_year",
-                        f"a year before {starts['during'].year}, the year the during window "
-                        "opens (at least one whole year to fit on)", settings["first_year"])
-    if TREATED in settings["exclude"] or PATRON in settings["exclude"]:
-        raise DataError(CONFIG, f"{SECTION}.exclude",
-                        f"donor states only ({TREATED} is the treated unit, {PATRON} the patron)",
-                        settings["exclude"])
 
 
 def window_of(dates: pd.Series, settings: dict) -> pd.Series:

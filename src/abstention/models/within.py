@@ -21,61 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from abstention.errors import DataError
 from abstention.models.common import FEW_CLUSTERS, MIN_TREATED_CLUSTERS
 from abstention.panel.record import opposed_column, tie_column
+from abstention.panel.within_settings import OUTCOMES, comparison_name
 
-CONFIG = "config/config.yaml"
-# Outcome: (the panel rows it is defined on, how it is computed from them).
-OUTCOMES = {
-    "not_yes": "recorded",
-    "not_cosponsor": "sponsor_list",
-    "not_cosponsor_joined": "joined_list",
-}
-WEIGHTS = ("rademacher", "webb")
-# The effects a design may absorb: the state in a period, the text, and the state's own
-# standing difference between patron-opposed and other texts (its alignment with the patron).
-FIXED_EFFECTS = ("state_period", "text", "state_opposed")
 # Two-sided 5% test with 80% power: the minimum detectable effect is this many standard errors.
 MDE_FACTOR = 1.959964 + 0.841621
 DEMEAN_TOL = 1e-8
-
-
-def check_settings(settings: dict) -> None:
-    """Known outcomes and weights, and enough draws for the p-value resolution reported."""
-    for key, known in (("outcomes", OUTCOMES), ):
-        unknown = sorted(set(settings[key]) - set(known))
-        if unknown:
-            raise DataError(CONFIG, f"within.{key}", f"names among {sorted(known)}", unknown,
-                            known=known)
-    for design, absorb in settings["designs"].items():
-        unknown = sorted(set(absorb) - set(FIXED_EFFECTS))
-        if unknown:
-            raise DataError(CONFIG, f"within.designs.{design}",
-                            f"fixed effects among {list(FIXED_EFFECTS)}", unknown,
-                            known=FIXED_EFFECTS)
-    if settings["main_design"] not in settings["designs"]:
-        raise DataError(CONFIG, "within.main_design", "a design of within.designs",
-                        settings["main_design"], known=settings["designs"])
-    boot, ri = settings["bootstrap"], settings["randomisation"]
-    for key, named in (("randomisation.outcomes", ri["outcomes"]),
-                       ("costly_comparison", settings["costly_comparison"])):
-        unknown = sorted(set(named) - set(settings["outcomes"]))
-        if unknown:
-            raise DataError(CONFIG, f"within.{key}", "outcomes of within.outcomes", unknown,
-                            known=settings["outcomes"])
-    if boot["weights"] not in WEIGHTS:
-        raise DataError(CONFIG, "within.bootstrap.weights", f"one of {WEIGHTS}",
-                        boot["weights"], known=WEIGHTS)
-    if boot["draws"] < 999:
-        raise DataError(CONFIG, "within.bootstrap.draws",
-                        "at least 999 draws (p reported to 0.001)", boot["draws"])
-    if ri["permutations"] < 999:
-        raise DataError(CONFIG, "within.randomisation.permutations",
-                        "at least 999 permutations (p reported to 0.001)", ri["permutations"])
-    if ri["batch"] > ri["permutations"]:
-        raise DataError(CONFIG, "within.randomisation.batch",
-                        f"at most the {ri['permutations']} permutations", ri["batch"])
 
 
 def within_sample(panel: pd.DataFrame, patron: str, tie: str, outcome: str,
@@ -441,24 +393,6 @@ def within_effects(panel: pd.DataFrame, patron: str, settings: dict) -> pd.DataF
 PATRON_NAMES = {"RUS": "Russia", "USA": "the United States", "CHN": "China"}
 OUTCOME_WORDS = {"not_yes": "not voting yes", "not_cosponsor": "not co-sponsoring",
                  "not_cosponsor_joined": "not co-sponsoring (yes voters)"}
-
-
-def comparison_name(settings: dict) -> str:
-    costly, cheap = settings["costly_comparison"]
-    return f"{costly}_vs_{cheap}"
-
-
-def check_entries(entries: dict, settings: dict) -> None:
-    """Each within-state hypothesis names patrons of the design and one of its quantities."""
-    quantities = [*settings["outcomes"], comparison_name(settings)]
-    for key, entry in entries.items():
-        unknown = sorted(set(entry["patrons"]) - set(settings["ties"]))
-        if unknown:
-            raise DataError(CONFIG, f"hypotheses.within_entries.{key}.patrons",
-                            "patrons of within.ties", unknown, known=settings["ties"])
-        if entry["outcome"] not in quantities:
-            raise DataError(CONFIG, f"hypotheses.within_entries.{key}.outcome",
-                            f"one of {quantities}", entry["outcome"], known=quantities)
 
 
 def hypothesis_rows(effects: pd.DataFrame, entries: dict, settings: dict) -> pd.DataFrame:

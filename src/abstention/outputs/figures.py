@@ -738,6 +738,10 @@ def within_effects(effects: pd.DataFrame, patron_names: dict[str, str]) -> Figur
         ax.grid(axis="x")
         ax.set_xlabel("Effect on the probability")
     axes[0].legend(loc="lower right", fontsize=7, frameon=False)
+    return fig
+
+
+@styled
 def event_study(coefficients: pd.DataFrame, pretrends: pd.DataFrame) -> Figure:
     """Event-study coefficients by year relative to the event, one panel per event: the
     imputation estimator (colour) beside the naive two-way fixed-effects event study (grey),
@@ -797,6 +801,9 @@ def event_study(coefficients: pd.DataFrame, pretrends: pd.DataFrame) -> Figure:
     for ax in axes[::columns]:
         ax.set_ylabel("Reticence gap")
     axes[0].legend(loc="upper left", fontsize=6)
+    return fig
+
+
 PLACEBO_COLOUR = "#BBBBBB"
 
 

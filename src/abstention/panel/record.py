@@ -14,27 +14,9 @@ import pandas as pd
 
 from abstention.errors import DataError
 
-CONFIG = "config/config.yaml"
 # Votes that are not a vote: members under Article 19 could not vote and are left out.
 NOT_A_VOTE = "no_right_to_vote"
 VOTES = ("yes", "abstain", "no", "absent")
-
-
-def check_settings(settings: dict, patrons, tie_columns) -> None:
-    """Every patron of the design is a patron of the ties table, with known tie measures."""
-    unknown = sorted(set(settings["ties"]) - set(patrons))
-    if unknown:
-        raise DataError(CONFIG, "within.ties", f"patrons of ties.patrons {list(patrons)}",
-                        unknown, known=patrons)
-    for patron, measures in settings["ties"].items():
-        missing = sorted(set(measures) - set(tie_columns))
-        if missing:
-            raise DataError(CONFIG, f"within.ties.{patron}",
-                            "tie measures of results/data/ties_state_year.parquet", missing,
-                            known=tie_columns)
-    if settings["main_tie"] not in {m for ms in settings["ties"].values() for m in ms}:
-        raise DataError(CONFIG, "within.main_tie", "a tie measure listed under within.ties",
-                        settings["main_tie"])
 
 
 def tie_column(measure: str, patron: str) -> str:
