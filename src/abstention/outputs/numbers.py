@@ -458,7 +458,8 @@ def within_numbers(effects: pd.DataFrame, summary: pd.DataFrame, left_out: pd.Da
         "WithinDraws": f"{int(effects['draws'].max()):,}",
         "WithinPermutations": f"{int(effects['permutations'].max()):,}",
     }
-    for row in effects.itertuples():
+    # A fit without a state that carries the interaction has no estimate to quote.
+    for row in effects[effects["estimate"].notna()].itertuples():
         prefix = (f"Within{camel(row.design)}{camel(row.tie)}{row.patron.title()}"
                   f"{camel(row.outcome)}")
         values.update(_estimate_macros(prefix, {"estimate": row.estimate, "ci_low": row.ci_low,
