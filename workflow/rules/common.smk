@@ -145,6 +145,24 @@ def check_event_study():
 check_event_study()
 
 
+def check_within():
+    """The design's patrons, tie measures, outcomes and designs, the hypotheses that read it,
+    and the patron-opposed rule, against ties.patrons, the measures and composites the ties
+    table will have and the fields a text has, before any job runs."""
+    from abstention.features.rules import TEXT_RULE_FIELDS, check_rules
+    from abstention.panel.within_settings import check_entries, check_settings
+    from abstention.variables import TIES
+
+    composites = {name for rules in config["ties"]["composites"].values() for name in rules}
+    check_settings(config["within"], config["ties"]["patrons"], {*TIES, *composites})
+    check_entries(config["hypotheses"]["within_entries"], config["within"])
+    opposed = {"patron_opposed": config["text_patrons"]["patron_opposed"]}
+    check_rules(opposed, list(TEXT_RULE_FIELDS), "text_patrons")
+
+
+check_within()
+
+
 def chunk_range(chunk, replicates, chunks):
     from abstention.models.specs import chunk_range as share
 

@@ -331,11 +331,12 @@ def within_table(effects: pd.DataFrame, caption: str, label: str) -> str:
                          number(record.estimate) + (r"$^\dagger$" if few else ""),
                          _interval(record.ci_low, record.ci_high), p_cell(record.p_wild),
                          p_cell(record.p_ri), str(int(record.n_treated)), number(record.mde),
-                         f"{int(record.n)} ({int(record.n_states)}; {int(record.n_texts)}, "
-                         f"{int(record.n_opposed_texts)})"])
-    note = (f"Linear probability models of withholding on General Assembly texts, the "
-            f"{escape(readable(tie).lower())} lagged one year and interacted with the patron "
-            "having voted no on the text; state-by-period (five-year) and text fixed effects, "
+                         f"{int(record.n):,} ({int(record.n_states)}; {int(record.n_texts):,}, "
+                         f"{int(record.n_opposed_texts):,})"])
+    note = (f"Linear probability models of withholding on General Assembly texts: the state's "
+            f"{escape(tie.replace('_', ' '))} towards the row's patron, lagged one year and "
+            "interacted with the patron having voted no on the text; the tie's main effect, "
+            "state-by-period (five-year) and text fixed effects, "
             "and in the switches design also each state's own difference between "
             "patron-opposed and other texts, so that only states whose tie switches carry the "
             "estimate. Interval: inversion of the restricted wild cluster bootstrap by state "

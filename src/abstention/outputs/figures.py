@@ -790,8 +790,10 @@ def event_study(coefficients: pd.DataFrame, pretrends: pd.DataFrame) -> Figure:
         label_ = rows["label"].iloc[0]
         imputation = tests.loc[(event, "did2s")] if (event, "did2s") in tests.index else None
         detail = ("" if imputation is None else
-                  f"\n{int(imputation['treated_states'])} treated states; pre-trend p = "
-                  f"{imputation['pretrend_p']:.3f}")
+                  f"\n{int(imputation['treated_states'])} treated states; pre-trend "
+                  + ("p: too few states" if pd.isna(imputation["pretrend_p"]) else
+                     "p < 0.001" if imputation["pretrend_p"] < 0.001 else
+                     f"p = {imputation['pretrend_p']:.3f}"))
         ax.set_title(f"{label_}{detail}", loc="left", fontsize=7)
         ax.grid(axis="y")
     for ax in axes[len(events):]:
