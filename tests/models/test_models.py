@@ -214,9 +214,21 @@ def test_no_separated_term_carries_inference(workflow_results):
 @pytest.mark.workflow
 def test_hypotheses_and_coverage_on_real_data(workflow_results):
     hypotheses = pd.read_csv(workflow_results / "models/hypotheses.csv")
-    primary = hypotheses[hypotheses["primary"]].set_index("hypothesis")
-    assert list(primary.index) == ["H1", "H2", "H3"]
-    assert np.isfinite(primary[["estimate", "ci_low", "ci_high", "p"]].to_numpy()).all()
+    primary = hypotheses[hypotheses["primary"]]
+    assert sorted(set(primary["hypothesis"])) == ["H1", "H1w", "H2", "H2w", "H3", "H4"]
+    assert np.isfinite(primary[["estimate", "ci_low", "ci_high", "p", "mde"]].to_numpy()).all()
+    assert primary["n_treated"].notna().all()
+    within = primary[primary["model"].str.startswith("within_")].set_index("hypothesis")
+    assert sorted(within.loc["H4", "quantity"]) == ["not_yes_CHN", "not_yes_USA"]
+    assert np.isfinite(within["p_wild"].to_numpy()).all()
+    assert (within["n_treated"] >= 10).all()
+    assert (within.loc[["H1w", "H2w"], "n_opposed_texts"] >= 100).all()
+    assert within.loc["H2w", "n_opportunities"] >= 1000
+    # The randomisation test: H1's bootstrap row, H1w, H4, and H2w's effect on co-sponsoring.
+    tested = hypotheses.set_index(["hypothesis", "quantity"])["p_ri"]
+    for key in [("H1", "ame_bootstrap"), ("H1w", "not_yes_RUS"), ("H4", "not_yes_USA"),
+                ("H4", "not_yes_CHN"), ("H2w", "not_cosponsor_joined_RUS")]:
+        assert 0 < tested[key] <= 1
     main = json.loads((workflow_results / "models/h1_vote/fit.json").read_text())
     assert main["states"] >= 185 and main["missing"] == "imputed"
     israel = pd.read_csv(workflow_results / "models/israel_cosponsorship.csv")

@@ -546,9 +546,12 @@ def fit_model(
     # curvature at an estimate that few clusters (or a quasi-separated term) pin down.
     few = [term for term, count in informative.items()
            if not profile and count < MIN_TREATED_CLUSTERS]
+    # Average marginal effects are delta-method (Wald) whatever the coefficients' intervals.
+    few_margins = [term for term, count in informative.items() if count < MIN_TREATED_CLUSTERS]
     coefficients = mark_without_inference(coefficients, FEW_CLUSTERS,
                                           coefficients["term"].isin(few).to_numpy())
-    margins = mark_without_inference(margins, FEW_CLUSTERS, margins["term"].isin(few).to_numpy())
+    margins = mark_without_inference(margins, FEW_CLUSTERS,
+                                     margins["term"].isin(few_margins).to_numpy())
     messages = _collect(records)
     if any("PerfectSeparation" in message for message in messages):
         separation["detected"] = True

@@ -21,13 +21,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from abstention.models.common import FEW_CLUSTERS, MIN_TREATED_CLUSTERS
+from abstention.models.common import MIN_TREATED_CLUSTERS
 from abstention.panel.record import opposed_column, tie_column
 from abstention.panel.within_settings import OUTCOMES, comparison_name
 
 # Two-sided 5% test with 80% power: the minimum detectable effect is this many standard errors.
 MDE_FACTOR = 1.959964 + 0.841621
 DEMEAN_TOL = 1e-8
+# Fewer than MIN_TREATED_CLUSTERS states carry the interaction: no Wald standard error; the
+# wild bootstrap and the randomisation test stay, marked as resting on few states.
+FEW_TREATED = "few_treated"
 
 
 def within_sample(panel: pd.DataFrame, patron: str, tie: str, outcome: str,
@@ -294,7 +297,7 @@ def estimate_within(sample: pd.DataFrame, settings: dict, design: str, key: tupl
         # No state carries the interaction (no tie switches in the switches design): the
         # effect is not identified, and the row says so rather than fail the job.
         return {**described, "identified": False, "estimate": np.nan, "p_ri": np.nan,
-                "permutations": 0, "permuted_states": 0, FEW_CLUSTERS: True}, None
+                "permutations": 0, "permuted_states": 0, FEW_TREATED: True}, None
     rng = np.random.default_rng([settings["bootstrap"]["seed"], *key])
     codes = fixed_effect_codes(sample, absorb)
     fitted = fit_twfe(sample, absorb)
@@ -311,8 +314,8 @@ def estimate_within(sample: pd.DataFrame, settings: dict, design: str, key: tupl
     }
     # Too few states carry the interaction for a clustered standard error: the wild bootstrap
     # and the randomisation test are reported, the Wald standard error is not.
-    result[FEW_CLUSTERS] = result["n_treated"] < MIN_TREATED_CLUSTERS
-    if result[FEW_CLUSTERS]:
+    result[FEW_TREATED] = result["n_treated"] < MIN_TREATED_CLUSTERS
+    if result[FEW_TREATED]:
         result["se_crv1"] = np.nan
     if with_ri:
         ri = settings["randomisation"]

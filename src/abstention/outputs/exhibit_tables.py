@@ -345,7 +345,7 @@ def within_table(effects: pd.DataFrame, caption: str, label: str) -> str:
             "group, the main design only. The relative rows compare effects divided by the "
             "outcome's rate on patron-opposed texts among untied states; their interval and "
             "p-value come from one set of wild draws for both fits (unrestricted). Treated: "
-            "states whose tie is on on a patron-opposed text (switches design: and whose tie "
+            "states whose tie is on for a patron-opposed text (switches design: and whose tie "
             "switches); $\\dagger$: fewer than "
             f"{MIN_TREATED_CLUSTERS}, so the bootstrap is not to be trusted. MDE: minimum "
             "detectable effect at 80\\% power, two-sided 5\\% test (2.8 state-clustered "

@@ -167,7 +167,7 @@ def _diagnostics(titles: list[str], fits: list[dict]) -> list[str]:
     failed = [title for title, fit in zip(titles, fits, strict=True) if not fit["converged"]]
     if failed:
         sentences.append(f"Did not converge: {', '.join(failed)}; estimates shown are those at "
-                         "the last iteration.")
+                         "the last iteration, without standard errors or stars.")
     for title, fit in zip(titles, fits, strict=True):
         separation = fit.get("separation") or {}
         if separation.get("detected"):
@@ -229,6 +229,9 @@ def regression_table(models: dict[str, tuple[pd.DataFrame, dict]], caption: str,
             if shown.empty:
                 raise DataError(f"model {name}", "equation", "an equation of the model",
                                 equation)
+        if not models[name][1]["converged"]:
+            # The last iterate of a fit that did not converge has no valid standard error.
+            shown = shown.assign(std_error=math.nan, p=math.nan)
         tables.append(shown.assign(equation=shown["equation"].astype(str)))
     stacked = pd.concat(tables)
     prefix = equation is None and stacked["equation"].nunique() > 1
