@@ -103,7 +103,9 @@ def test_regression_table_content(fake_models):
     assert escape(label("arms_share_russia")) in table
     assert r"share\_\%\_x" in table and "Intercept" in table
     assert "2.500$^{***}$" in table and "(0.400)" in table
-    assert "$-$1.250$^{*}$" in table
+    # "odd" did not converge: its last iterate is shown without standard errors or stars.
+    assert "$-$1.250" in table and "$-$1.250$^{*}$" not in table and "(0.500)" not in table
+    assert "without standard errors or stars" in table
     assert "510" in table and "498" in table and "170" in table
     assert "Covariance & robust (HC1) & model-based" in table and "nonrobust" not in table
     assert "res_id[" not in table and r"res\_id[" not in table and "un_group[" not in table

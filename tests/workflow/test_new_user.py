@@ -146,6 +146,9 @@ def test_a_changed_caption_reruns_that_figure_and_the_paper_alone(clone):
         rerun = make(clone, "all")
     assert rerun.returncode == 0, output(rerun)[-3000:]
     jobs = planned_jobs(output(rerun))
-    assert set(jobs) <= {("figure", "figure=vote_counts"), ("paper", ""), ("all", "")}, jobs
+    # The paper prints registry captions as macros of the numbers file, so that file is
+    # rewritten too; nothing else runs.
+    assert set(jobs) <= {("figure", "figure=vote_counts"), ("numbers", ""), ("paper", ""),
+                         ("all", "")}, jobs
     assert ("figure", "figure=vote_counts") in jobs
     assert report.stat().st_mtime_ns > built, "the report missed a changed figure"
