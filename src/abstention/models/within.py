@@ -79,7 +79,7 @@ def fixed_effect_codes(sample: pd.DataFrame, absorb: list[str]) -> np.ndarray:
 def demean(columns: np.ndarray, codes: np.ndarray, tol: float = DEMEAN_TOL) -> np.ndarray:
     from pyfixest.core.demean import demean as alternating_projections
 
-    values = np.ascontiguousarray(columns, dtype=np.float64)
+    values = np.asarray(columns, dtype=np.float64)
     out, converged = alternating_projections(values, codes, np.ones(len(values)), tol=tol)
     if not converged:
         raise RuntimeError("the fixed effects' alternating projections did not converge")
@@ -232,14 +232,18 @@ def permuted_orders(groups: pd.Series, movable: np.ndarray, permutations: int,
 
 def studentised(y: np.ndarray, x: np.ndarray, z: np.ndarray, by_state) -> np.ndarray:
     """|t| of the interaction for each column of `x` and `z` (rows x draws), the fixed
-    effects already partialled out; `by_state` sums rows within states."""
-    zz = np.einsum("ij,ij->j", z, z)
+    effects already partialled out; `by_state` sums rows within states. `x` and `z` are
+    overwritten (the loop that calls it makes them afresh for every batch)."""
+    zz = (z * z).sum(axis=0)
     zz = np.where(zz > 0, zz, 1.0)
-    x_tilde = x - z * (np.einsum("ij,ij->j", z, x) / zz)
-    e_y = y[:, None] - z * ((y @ z) / zz)
-    denominator = np.einsum("ij,ij->j", x_tilde, x_tilde)
-    beta = np.einsum("ij,ij->j", x_tilde, e_y) / denominator
-    scores = by_state @ (x_tilde * (e_y - x_tilde * beta))
+    x -= z * ((z * x).sum(axis=0) / zz)          # x_tilde
+    z *= -((y @ z) / zz)
+    z += y[:, None]                                       # e_y: y partialled on the tie
+    denominator = (x * x).sum(axis=0)
+    beta = (x * z).sum(axis=0) / denominator
+    z -= x * beta
+    z *= x                                                # each row's score
+    scores = by_state @ z
     return np.abs(beta) * denominator / np.sqrt((scores ** 2).sum(axis=0))
 
 
@@ -260,13 +264,20 @@ def randomisation_p(sample: pd.DataFrame, part: Partialled, codes: np.ndarray,
     y = demean(sample[["y"]].to_numpy(), codes)[:, 0]
     by_state = csr_matrix((np.ones(len(sample)), (row_state, np.arange(len(sample)))),
                           shape=(len(states), len(sample)))
-    opposed = sample["opposed"].to_numpy()[:, None]
+    opposed = sample["opposed"].to_numpy()
+    # Each row's place in the flattened histories, for the state whose history it takes.
+    flat, years = matrix.ravel(), matrix.shape[1]
     t_obs = abs(part.estimate / part.observed_se())
     exceed = 0
     for start in range(0, permutations, batch):
-        ties = matrix[orders[start:start + batch][:, row_state], row_year].T   # rows x draws
-        width = ties.shape[1]
-        partialled = demean(np.hstack([ties * opposed, ties]), codes)
+        order = orders[start:start + batch]
+        width = len(order)
+        # Interactions, then ties: column-major, so that each draw's gather is contiguous.
+        columns = np.empty((len(sample), 2 * width), order="F")
+        for j, taken in enumerate(order):
+            np.take(flat, taken[row_state] * years + row_year, out=columns[:, width + j])
+            np.multiply(columns[:, width + j], opposed, out=columns[:, j])
+        partialled = demean(columns, codes)
         draws = studentised(y, partialled[:, :width], partialled[:, width:], by_state)
         exceed += int((draws >= t_obs - 1e-12).sum())
     return {"p_ri": (1 + exceed) / (1 + permutations), "permutations": permutations,
