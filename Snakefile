@@ -1,17 +1,13 @@
 """Security ties to Russia and withheld support at the UN: raw data to paper."""
 
-import os
-
 from snakemake.utils import min_version
 
 from abstention.config_check import validate_config
+from abstention.workflow_environment import fix_job_environment
 
 min_version("9.0")
 
-# pyfixest orders fixed effects through a set of their names, so the order in which it
-# sweeps them out, and the last bits of every fixed-effects fit, follow Python's string
-# hashing: one hash seed for every job keeps the outputs byte-identical between runs.
-os.environ["PYTHONHASHSEED"] = "0"
+fix_job_environment()
 
 
 configfile: "config/config.yaml"
