@@ -16,7 +16,7 @@ REPORT_SHOWS = results/paper/paper.pdf results/models/hypotheses.csv config/conf
 # Snakemake already runs jobs side by side: one BLAS thread per job.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all test help setup tex figures tables paper model hypotheses multiverse plan report \
+.PHONY: all test check help setup tex figures tables paper model hypotheses multiverse plan report \
 	clean archive
 
 all: setup tex ## set up .venv and TeX Live if missing, run the workflow to the paper and report
@@ -28,6 +28,12 @@ test: setup tex ## ruff, snakefmt, snakemake --lint and the whole test suite
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 	$(BIN)/pytest
+
+# The quick tier for day-to-day work: ruff and every test that runs no workflow build (tests
+# marked `workflow` or `slurm` are left to `make test`, which CI runs).
+check: setup ## ruff and the tests that build no workflow (about 2 minutes)
+	$(BIN)/ruff check src tests workflow
+	$(BIN)/pytest -m "not workflow and not slurm"
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' \

@@ -22,6 +22,29 @@ class ConfigError(ValueError):
     """The config breaks its schema; the message lists each problem on one or two lines."""
 
 
+# Each job count with the number of draws or specifications its jobs share.
+CHUNKED = (("hypotheses.bootstrap.chunks", "hypotheses.bootstrap.replicates"),
+           ("randomisation.chunks", "randomisation.permutations"),
+           ("multiverse.chunks", "multiverse.specifications"))
+
+
+def _at(config: dict, key: str):
+    for part in key.split("."):
+        config = config[part]
+    return config
+
+
+def check_chunks(config: dict, config_file: str = "config/config.yaml") -> None:
+    """A job count above the draws it shares would start jobs with nothing to draw."""
+    # A count that is not a number ("all" specifications) is only known once the data are.
+    problems = [f"{config_file} [{chunks}]: expected at most {shared} "
+                f"({_at(config, shared)}, the count its jobs share); found {_at(config, chunks)}"
+                for chunks, shared in CHUNKED if isinstance(_at(config, shared), int)
+                and _at(config, chunks) > _at(config, shared)]
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
 def validate_config(config: dict, schema_file: str | Path,
                     config_file: str = "config/config.yaml") -> None:
     """Fill the schema's defaults into `config` (as Snakemake's validate does), then stop with
@@ -30,6 +53,7 @@ def validate_config(config: dict, schema_file: str | Path,
     errors = sorted(_filling_defaults(schema).iter_errors(config),
                     key=lambda e: [str(p) for p in e.absolute_path])
     if not errors:
+        check_chunks(config, config_file)
         return
     lines = []
     for error in errors[:SHOWN]:

@@ -37,7 +37,8 @@ SETTINGS = {"alignments": ["none", "ideal_pre"], "ties": ["tie", "volume"],
             "samples": ["all", "without_group", "without_former_ussr"],
             "estimators": ["logit", "firth_logit", "lpm"], "missing": ["complete", "imputed"],
             "imputations": 2, "controls": ["x"], "categorical": ["un_group"],
-            "exclude_states": ["S000"]}
+            "exclude_states": ["S000"], "mediators": [], "specifications": "all",
+            "bootstrap": {"draws": 999, "seed": 3}}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -112,7 +113,8 @@ def test_every_choice_is_crossed(simulated):
     assert set(table["status"]) <= set(STATUSES)
     assert (table["status"] == "ok").mean() > 0.9
     ok = table[table["status"] == "ok"]
-    assert np.isfinite(ok[["estimate", "ci_low", "ci_high", "p"]].astype(float)).all().all()
+    assert np.isfinite(ok[["estimate", "ci_low", "ci_high", "p_wild", "std_estimate"]]
+                       .astype(float)).all().all()
     assert (table.loc[table["status"] != "ok", "reason"] != "").all()
 
 
@@ -155,12 +157,12 @@ def test_a_separated_logit_keeps_its_estimate_without_inference():
     h1 = table[table["estimand"] == "H1"].set_index(["estimator", "text"])
     separated = h1.loc[("logit", "pooled")]
     assert separated["status"] == "separated" and np.isfinite(separated["estimate"])
-    assert np.isnan(separated[["ci_low", "ci_high", "p"]].astype(float)).all()
+    assert np.isnan(separated[["ci_low", "ci_high", "p_wild"]].astype(float)).all()
     # Firth has a finite estimate, but every state with the tie withholds: no state on the
     # other side of the outcome, so no Wald inference either (the few-clusters rule).
     firth = h1.loc[("firth_logit", "pooled")]
     assert firth["status"] == "few_clusters" and np.isfinite(firth["estimate"])
-    assert np.isnan(firth[["ci_low", "ci_high", "p"]].astype(float)).all()
+    assert np.isnan(firth[["ci_low", "ci_high", "p_wild"]].astype(float)).all()
 
 
 @pytest.mark.parametrize(("missing", "variance", "reason"), [
@@ -186,7 +188,7 @@ def test_a_fit_without_positive_variance_keeps_its_estimate_without_inference(mo
     assert (table["status"] == "no_inference").all()
     assert table["reason"].str.contains(reason).all()
     assert np.isfinite(table["estimate"]).all()
-    assert table[["ci_low", "ci_high", "p"]].isna().all().all()
+    assert table[["ci_low", "ci_high", "p_wild"]].isna().all().all()
 
 
 def test_chunks_gather_to_one_run(simulated):
@@ -261,29 +263,134 @@ def test_schema_rejects_bad_sizes_naming_the_key(section, key, value):
         validate(config, str(ROOT / "workflow" / "schemas" / "config.schema.json"))
 
 
-def test_summary_takes_the_median_over_the_hypotheses_tie_only():
+def test_summary_takes_the_tie_median_on_its_own_scale_and_the_all_tie_median_per_sd():
     table = pd.DataFrame({
-        "estimand": "H1", "tie": ["security_dependence"] * 3 + ["arms_tiv_russia_log"] * 2,
-        "estimate": [0.1, 0.3, 0.5, 4.0, 6.0], "p": [0.5, 0.01, 0.01, 0.01, 0.01],
-        "status": ["ok"] * 5,
+        "curve": "total", "estimand": "H1",
+        "tie": ["security_dependence"] * 3 + ["arms_tiv_russia_log"] * 2,
+        "estimate": [0.1, 0.3, 0.5, 4.0, 6.0], "p_wild": [0.5, 0.01, 0.01, 0.01, 0.01],
+        "std_estimate": [0.05, 0.15, 0.25, 0.4, 0.6], "status": ["ok"] * 5,
     })
-    row = summarise(table, "security_dependence").iloc[0]
+    row = summarise(table, "security_dependence", 999).iloc[0]
     assert row["ok"] == 5 and row["share_positive_significant"] == pytest.approx(0.8)
     assert row["tie_ok"] == 3 and row["tie_median_estimate"] == pytest.approx(0.3)
+    assert row["median_std_estimate"] == pytest.approx(0.25)
     assert row["tie_share_positive_significant"] == pytest.approx(2 / 3)
+
+
+def test_summary_keeps_the_direct_effect_apart_from_the_total():
+    table = pd.DataFrame({
+        "curve": ["total", "total", "direct"], "estimand": "H1", "tie": "security_dependence",
+        "estimate": [0.2, 0.4, -0.1], "p_wild": [0.01, 0.01, 0.5],
+        "std_estimate": [0.1, 0.2, -0.05], "status": "ok"})
+    rows = summarise(table, "security_dependence", 999).set_index("curve")
+    assert rows.loc["total", "specifications"] == 2 and rows.loc["direct", "specifications"] == 1
+    assert rows.loc["total", "tie_median_estimate"] == pytest.approx(0.3)
+    assert rows.loc["direct", "share_positive_significant"] == 0
 
 
 def test_summary_counts_each_status_and_shares_over_ok_only():
     table = pd.DataFrame({
-        "estimand": "H1", "tie": "security_dependence",
+        "curve": "total", "estimand": "H1", "tie": "security_dependence",
         "estimate": [0.1, 0.3, 0.5, 9.0, 8.0, 0.4, np.nan],
-        "p": [0.5, 0.01, 0.01, np.nan, np.nan, np.nan, np.nan],
+        "std_estimate": [0.1, 0.3, 0.5, 9.0, 8.0, 0.4, np.nan],
+        "p_wild": [0.5, 0.01, 0.01, np.nan, np.nan, np.nan, np.nan],
         "status": ["ok", "ok", "ok", "no_inference", "separated", "few_clusters", "failed"],
     })
-    row = summarise(table, "security_dependence").iloc[0]
+    row = summarise(table, "security_dependence", 999).iloc[0]
     assert row[list(STATUSES)].to_dict() == {"ok": 3, "separated": 1, "no_inference": 1,
                                              "few_clusters": 1, "failed": 1}
     assert row[list(STATUSES)].sum() == row["specifications"] == 7
     assert row["tie_ok"] == 3 and row["tie_estimated"] == 4
     assert row["tie_median_estimate"] == pytest.approx(0.35)  # ok and few-clusters estimates
     assert row["share_positive_significant"] == pytest.approx(2 / 3)
+
+
+# --- the wild cluster score bootstrap of each specification -----------------------------------
+
+
+def _logit_design(seed: int, effect: float, states: int = 120, texts: int = 3):
+    """Rows of states on texts, a 0/1 tie, a control and text dummies; noise shared within
+    state."""
+    rng = np.random.default_rng(seed)
+    state = np.repeat(np.arange(states), texts)
+    tie = (rng.uniform(size=states) < 0.35).astype(float)[state]
+    x = rng.normal(size=len(state))
+    text = np.tile(np.eye(texts)[:, 1:], (states, 1))
+    shared = rng.normal(0, 0.8, states)[state]
+    y = (rng.uniform(size=len(state))
+         < special.expit(-0.3 + effect * tie + 0.5 * x + shared)).astype(float)
+    X = np.column_stack([np.ones(len(state)), tie, x, text])
+    return X, y, state
+
+
+def test_the_efficient_score_gives_the_score_test_of_statsmodels():
+    """Squared, the summed efficient score over its model-based variance is the Lagrange
+    multiplier test of the tie in the logit without it (statsmodels' score_test, an independent
+    implementation)."""
+    import statsmodels.api as sm
+
+    X, y, _ = _logit_design(7, 0.4)
+    scores = multiverse.efficient_scores(X, y, "logit")
+    rest = np.delete(X, 1, axis=1)
+    restricted = sm.Logit(y, rest).fit(disp=0)
+    prob = restricted.predict(rest)
+    weight = prob * (1 - prob)
+    partial = np.linalg.solve(rest.T @ (rest * weight[:, None]), (rest * weight[:, None]).T
+                              @ X[:, 1])
+    residual_tie = X[:, 1] - rest @ partial
+    statistic = scores.sum() ** 2 / (residual_tie ** 2 @ weight)
+    reference = restricted.score_test(exog_extra=X[:, [1]])[0]
+    assert statistic == pytest.approx(float(np.squeeze(reference)), rel=1e-6)
+
+
+@pytest.mark.parametrize("estimator", ["logit", "firth_logit", "lpm"])
+def test_the_score_bootstrap_rejects_a_null_about_five_percent_of_the_time(estimator):
+    weights = multiverse.score_weights(999, 120, 1)
+    p_values = np.array([
+        multiverse.wild_score_p(np.bincount(state, weights=multiverse.efficient_scores(
+            X, y, estimator), minlength=120), weights)
+        for X, y, state in (_logit_design(seed, 0.0) for seed in range(200))])
+    assert 0.02 <= (p_values < 0.05).mean() <= 0.09
+    assert 0.4 < p_values.mean() < 0.6
+
+
+@pytest.mark.parametrize("estimator", ["logit", "firth_logit", "lpm"])
+def test_the_score_bootstrap_finds_a_strong_effect(estimator):
+    X, y, state = _logit_design(3, 1.5)
+    per_state = np.bincount(state, weights=multiverse.efficient_scores(X, y, estimator))
+    assert multiverse.wild_score_p(per_state, multiverse.score_weights(999, 120, 1)) < 0.01
+
+
+def test_the_score_p_counts_the_observed_draw_and_never_reaches_zero():
+    per_state = np.array([1.0, 1.0, 1.0, 1.0])
+    weights = np.array([[1.0, 1.0, 1.0, 1.0], [1.0, -1.0, 1.0, -1.0], [-1.0, -1.0, -1.0, -1.0]])
+    assert multiverse.wild_score_p(per_state, weights) == pytest.approx((2 + 1) / (3 + 1))
+    assert multiverse.wild_score_p(np.array([5.0, 0.0]), np.array([[1.0, 1.0]] * 9)) > 0
+
+
+def test_a_column_separating_the_refit_is_set_aside_with_its_rows():
+    """A group whose members all vote yes separates the logit without the tie: the score is
+    that of the rows and columns left, and zero on the group's rows."""
+    X, y, _ = _logit_design(9, 0.5)
+    group = np.zeros(len(y))
+    group[:30] = 1.0
+    y = y.copy()
+    y[:30] = 0.0
+    separated = np.column_stack([X, group])
+    scores = multiverse.efficient_scores(separated, y, "logit")
+    assert (scores[:30] == 0).all()
+    np.testing.assert_allclose(scores[30:], multiverse.efficient_scores(X[30:], y[30:], "logit"),
+                               rtol=1e-6, atol=1e-10)
+
+
+def test_a_logit_settling_with_coefficients_in_the_millions_is_checked_for_separation(
+        monkeypatch):
+    """Newton's iterations can report convergence on a flat likelihood far along a separating
+    direction; such a fit is checked by the linear programme like one that did not converge."""
+    X, y, state = _logit_design(4, 0.5)
+    y = np.where(X[:, 1] == 1, 1.0, y)                  # every tied state withholds
+    runaway = np.zeros(X.shape[1])
+    runaway[1] = 1e15
+    monkeypatch.setattr(multiverse, "logit_point", lambda X, y: (runaway, True))
+    fit = multiverse.fit_one(X, y, state, ["Intercept", "tie", "x", "t2", "t3"], "logit", True)
+    assert fit.separated and np.isnan(fit.variance)

@@ -11,6 +11,7 @@ import statsmodels.api as sm
 
 from abstention.errors import DataError
 from abstention.models import within
+from abstention.models.within_timing import within_timings
 from abstention.panel.within_settings import check_entries, check_settings
 
 SETTINGS = {
@@ -267,3 +268,91 @@ def test_a_design_without_switching_states_reports_the_effect_as_not_identified(
     result, part = within.estimate_within(sample, SETTINGS, "switches", (0,), with_ri=True)
     assert part is None and not result["identified"] and np.isnan(result["estimate"])
     assert result["n_treated"] == 0 and result["n_tie_on"] == 3
+
+
+# --- the benchmark's timing of the within-state steps ---------------------------------------
+
+
+def state_text_panel(rows: pd.DataFrame) -> pd.DataFrame:
+    """The simulated state-text rows in the layout of results/panel/state_text.parquet."""
+    return pd.DataFrame({
+        "iso3": rows["state"], "res_id": rows["text"], "year": rows["year"],
+        "recorded": True, "not_yes": (rows["y"] > rows["y"].median()).astype(float),
+        "sponsor_list": False, "joined": True, "cosponsor": 0.0,
+        "un_group": rows["group"], "opposed_RUS": rows["opposed"],
+        "security_dependence_RUS": rows["tie"]})
+
+
+def test_the_timed_fit_is_the_configured_main_fit_at_the_asked_size():
+    panel = state_text_panel(simulated(0.3, seed=5))
+    timings = within_timings(panel, FULL, permutations=40)
+    assert (timings["patron"], timings["outcome"]) == ("RUS", "not_yes")
+    assert timings["rows"] == len(panel)
+    assert timings["states"] == panel["iso3"].nunique()
+    assert (timings["draws"], timings["permutations"]) == (999, 40)
+    assert all(timings[key] >= 0 for key in ("fit_seconds", "wild_bootstrap_seconds",
+                                              "randomisation_seconds"))
+
+
+# --- the within-state multiverse -------------------------------------------------------------
+
+
+MULTIVERSE = {"first_years": [2000, 2008], "lag_years": [0, 1], "period_years": [3, 5],
+              "opposed_rules": {"wider": "patron_vote != 'yes'"}, "outcomes": ["not_yes"]}
+
+
+def multiverse_panel(seed: int = 5) -> pd.DataFrame:
+    """The simulated panel with the columns a multiverse reads: the tie at lag 0 beside the
+    main lag, and a wider patron-opposed rule."""
+    rows = simulated(0.3, seed=seed)
+    panel = state_text_panel(rows)
+    rng = np.random.default_rng(seed)
+    return panel.assign(security_dependence_RUS_lag0=rows["tie"].to_numpy(),
+                        opposed_wider_RUS=np.maximum(rows["opposed"].to_numpy(),
+                                                     rng.random(len(rows)) < 0.1))
+
+
+def test_the_multiverse_main_specification_is_the_main_fit():
+    from abstention.models.within_multiverse import within_multiverse
+
+    settings = {**FULL, "first_year": 2000, "lag_years": 1, "multiverse": MULTIVERSE}
+    panel = multiverse_panel()
+    table = within_multiverse(panel, "RUS", settings)
+    main = table[table["main"]]
+    assert len(main) == 1
+    sample, _ = within.within_sample(panel, "RUS", "security_dependence", "not_yes", 5)
+    fitted, _ = within.estimate_within(sample, settings, "switches", (0, 0), with_ri=False)
+    assert main["estimate"].iloc[0] == pytest.approx(fitted["estimate"], rel=1e-9)
+    assert main["se_crv1"].iloc[0] == pytest.approx(fitted["se_crv1"], rel=1e-9)
+    assert 0 < main["p_wild"].iloc[0] <= 1
+
+
+def test_the_multiverse_crosses_every_choice_and_keeps_each_sample_once():
+    from abstention.models.within_multiverse import within_multiverse
+
+    settings = {**FULL, "first_year": 2000, "lag_years": 1, "multiverse": MULTIVERSE}
+    table = within_multiverse(multiverse_panel(), "RUS", settings)
+    # 2 first years x 2 lags x 2 periods x 2 rules x 2 designs
+    assert len(table) == 32
+    assert set(table["first_year"]) == {2006, 2008}      # the data start in 2006
+    late = within_multiverse(multiverse_panel(), "RUS", {
+        **settings, "multiverse": {**MULTIVERSE, "first_years": [2000, 2004]}})
+    assert len(late) == 16 and set(late["first_year"]) == {2006}
+    wider = table[(table["opposed_rule"] == "wider") & (table["lag_years"] == 0)]
+    assert (wider["n_opposed_texts"] > table.loc[table["main"], "n_opposed_texts"].iloc[0]).all()
+
+
+def test_the_multiverse_summary_counts_only_trusted_fits():
+    from abstention.models.within_multiverse import summarise_multiverse
+
+    table = pd.DataFrame({
+        "patron": "RUS", "outcome": "not_yes", "design": "switches",
+        "main": [True, False, False, False],
+        "identified": [True, True, True, False], "few_treated": [False, False, True, True],
+        "estimate": [0.02, -0.05, 0.3, np.nan], "p_wild": [0.01, 0.5, 0.001, np.nan]})
+    row = summarise_multiverse(table).iloc[0]
+    assert (row["specifications"], row["identified"], row["trusted"]) == (4, 3, 2)
+    assert row["share_positive_significant"] == pytest.approx(0.5)
+    assert row["share_negative_significant"] == 0
+    assert row["main_estimate"] == pytest.approx(0.02)
+    assert (row["min_estimate"], row["max_estimate"]) == (-0.05, 0.02)

@@ -514,10 +514,11 @@ def specifications_table() -> pd.DataFrame:
     ).to_frame(index=False)
     estimate = rng.normal(0.2, 0.2, len(grid))
     return grid.drop(columns="replicate").assign(
-        estimate=estimate,
-        ci_low=estimate - 0.15,
-        ci_high=estimate + 0.15,
-        p=rng.uniform(0, 0.2, len(grid)),
+        curve=np.where(np.arange(len(grid)) % 5 == 0, "direct", "total"),
+        std_estimate=estimate,
+        std_ci_low=estimate - 0.15,
+        std_ci_high=estimate + 0.15,
+        p_wild=rng.uniform(0, 0.2, len(grid)),
         status=np.where(np.arange(len(grid)) % 7 == 0, "separated", "ok"),
     )
 
@@ -778,6 +779,44 @@ def test_specification_curve_draws_significant_estimates_on_top_with_readable_ch
     fig = figures.specification_curve(table, ["alignment", "estimator"])
     curve, matrix = fig.axes[0], fig.axes[1]
     layers = {c.get_label(): c.get_zorder() for c in curve.collections if c.get_label()}
-    assert layers["p < 0.05"] > layers["p \u2265 0.05"]
+    assert layers["p < 0.05 (wild)"] > layers["p \u2265 0.05 (wild)"]
+    total_ok = ((table["estimand"] == "H1") & (table["curve"] == "total")
+                & (table["status"] == "ok")).sum()
+    drawn = sum(len(c.get_offsets()) for c in curve.collections if "wild" in c.get_label())
+    assert drawn == total_ok            # the direct effects are not on the curve
+    wide = specifications_table()
+    wide.loc[1, "std_ci_high"] = 1e27      # a near-separated fit's interval
+    curve = figures.specification_curve(wide, ["alignment", "estimator"]).axes[0]
+    assert curve.get_ylim()[1] < 10
     ticks = [t.get_text() for t in matrix.get_yticklabels()]
     assert "estimator: Firth logit" in ticks and not any("_" in t for t in ticks)
+
+
+def within_multiverse_table() -> pd.DataFrame:
+    """Two patrons' specifications on two outcomes: one main fit each, some on few treated
+    states, one not identified."""
+    rng = np.random.default_rng(8)
+    rows = []
+    for patron, outcome in itertools.product(["RUS", "USA"], ["not voting yes",
+                                                              "not co-sponsoring"]):
+        for k in range(12):
+            rows.append({"patron": patron, "outcome": outcome,
+                         "estimate": rng.normal(0.01, 0.03), "se_crv1": 0.02,
+                         "p_wild": rng.uniform(0, 1) if k % 3 else 0.01,
+                         "few_treated": k in (4, 5), "identified": k != 11, "main": k == 0})
+    return pd.DataFrame(rows)
+
+
+def test_within_multiverse_rings_the_main_fit_and_gives_few_treated_states_no_interval():
+    table = within_multiverse_table()
+    fig = figures.within_multiverse(table, {"RUS": "Russia", "USA": "United States"})
+    assert len(fig.axes) == 4
+    for ax in fig.axes:
+        by_label = {c.get_label(): c for c in ax.collections}
+        assert len(by_label["main fit"].get_offsets()) == 1
+        assert len(by_label["few treated states"].get_offsets()) == 2
+        intervals = [c for c in ax.collections if not c.get_label() or c.get_label()[0] == "_"]
+        assert sum(len(c.get_segments()) for c in intervals) == 11 - 2
+        assert ax.get_title(loc="left").endswith("(11)")
+    assert [ax.get_title(loc="left") for ax in fig.axes[:2]] == ["Russia (11)",
+                                                                  "United States (11)"]

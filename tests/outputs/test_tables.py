@@ -13,7 +13,7 @@ import pytest
 
 from abstention.errors import DataError
 from abstention.labels import label, short_symbol
-from abstention.models.common import TABLE_COLUMNS
+from abstention.models.common import MDE_FACTOR, TABLE_COLUMNS
 from abstention.models.fit import fit_model
 from abstention.outputs.exhibit_tables import (
     codebook_table,
@@ -21,6 +21,7 @@ from abstention.outputs.exhibit_tables import (
     heterogeneity_table,
     hypotheses_table,
     synthetic_table,
+    within_table,
 )
 from abstention.outputs.latex import escape, margins_table, p_cell, regression_table
 from abstention.schemas import write_table
@@ -420,3 +421,35 @@ def test_synthetic_table_compiles(tmp_path):
     table = synthetic_table(synthetic_summary(), "Israel", "tab:israel_synthetic")
     result = compile_latex(tmp_path, table)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def within_effects_rows(**change) -> pd.DataFrame:
+    """Two patrons' within-state rows as results/models/within.csv holds them."""
+    base = {"tie": "security_dependence", "estimate": 0.02, "ci_low": -0.01, "ci_high": 0.05,
+            "p_wild": 0.4, "p_ri": np.nan, "mde": 0.06, "n": 359863, "n_states": 193,
+            "n_texts": 1882, "n_opposed_texts": 343, "lag_years": 1, "period_years": 5}
+    rows = [{**base, "patron": patron, "design": design, "outcome": outcome,
+             "n_treated": treated}
+            for patron, treated in (("RUS", 43), ("USA", 4))
+            for design in ("period_effects", "switches")
+            for outcome in ("not_yes", "not_cosponsor_joined")]
+    rows += [{**base, "patron": patron, "design": "switches", "n_treated": treated,
+              "outcome": "not_cosponsor_joined_vs_not_yes"}
+             for patron, treated in (("RUS", 22), ("USA", 4))]
+    return pd.DataFrame(rows).assign(**change)
+
+
+def test_within_table_says_what_was_fitted_from_the_fits_own_settings():
+    text = within_table(within_effects_rows(period_years=4), "Within", "tab:within")
+    assert "lagged one year" in text and "state-by-period (4 years)" in text
+    assert f"({MDE_FACTOR:.1f} state-clustered" in text and "(2.8 state-clustered" in text
+    assert "United States" in text and "Russia" in text
+    assert text.count(r"$^\dagger$") == 5          # the US rows rest on 4 states
+    assert "relative: not co-sponsoring, yes voters minus not voting yes" in text
+
+
+def test_within_table_refuses_fits_with_different_settings():
+    rows = within_effects_rows()
+    rows.loc[0, "lag_years"] = 2
+    with pytest.raises(DataError, match="lag_years"):
+        within_table(rows, "Within", "tab:within")

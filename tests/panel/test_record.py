@@ -9,7 +9,8 @@ import pytest
 from abstention.panel.record import build_record_panel, record_summary
 
 SETTINGS = {"first_year": 2000, "lag_years": 1, "main_tie": "patronage",
-            "ties": {"RUS": ["patronage"]}}
+            "ties": {"RUS": ["patronage"]},
+            "multiverse": {"lag_years": [0, 1], "opposed_rules": {"any_vote": "year > 2010"}}}
 
 
 @pytest.fixture
@@ -29,7 +30,8 @@ def tables():
     sponsorships = pd.DataFrame({"res_id": ["R2", "C1"], "iso3": ["AAA", "BBB"],
                                  "body": ["GA", "GA"]})
     text_patrons = pd.DataFrame({"res_id": ["R1", "R2", "OLD"], "patron": ["RUS"] * 3,
-                                 "patron_opposed": [True, False, True]})
+                                 "patron_opposed": [True, False, True],
+                                 "year": [2010, 2011, 1999]})
     ties = pd.DataFrame({"iso3": ["AAA", "AAA", "BBB", "BBB", "CCC", "CCC"],
                          "year": [2009, 2010] * 3, "patron": ["RUS"] * 6,
                          "patronage": [1.0, 0.0, 0.0, 0.0, 0.0, 1.0]})
@@ -71,3 +73,13 @@ def test_the_summary_counts_each_view_without_the_patron(tables):
     assert summary.loc["votes", "texts"] == 2 and summary.loc["votes", "opposed_texts"] == 1
     assert summary.loc["votes", "state_texts"] == 5             # AAA, BBB on R1; AAA-CCC on R2
     assert summary.loc["sponsor_lists", "texts"] == 2
+
+
+def test_the_multiverse_columns_hold_the_other_lags_and_rules(tables):
+    panel, _ = build_record_panel(*tables, SETTINGS)
+    r1 = panel[panel["res_id"] == "R1"].set_index("iso3")
+    assert r1.loc["AAA", "patronage_RUS_lag0"] == 0.0           # 2010's tie on a 2010 text
+    assert r1.loc["AAA", "patronage_RUS"] == 1.0                # the main lag, 2009's
+    assert str(panel["patronage_RUS_lag0"].dtype) == "float32"
+    by_text = panel.groupby("res_id", observed=True)["opposed_any_vote_RUS"].first()
+    assert by_text.to_dict() == {"C1": False, "R1": False, "R2": True}

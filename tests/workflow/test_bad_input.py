@@ -270,6 +270,27 @@ CONFIG_CASES = {
     "patron_opposed_rule_naming_an_unknown_field": (
         set_in("text_patrons.patron_opposed", "patron_vot == 'no'"),
         ["[text_patrons.patron_opposed]", "patron_vot", "did you mean 'patron_vote'?"]),
+    "bootstrap_chunks_above_its_replicates": (
+        set_in("hypotheses.bootstrap.chunks", 2001),
+        ["[hypotheses.bootstrap.chunks]", "at most hypotheses.bootstrap.replicates", "2001"]),
+    "randomisation_chunks_above_its_permutations": (
+        set_in("randomisation.chunks", 2001),
+        ["[randomisation.chunks]", "at most randomisation.permutations", "2001"]),
+    "multiverse_chunks_above_its_specifications": (
+        lambda config: (set_in("multiverse.specifications", 100)(config),
+                        set_in("multiverse.chunks", 101)(config)),
+        ["[multiverse.chunks]", "at most multiverse.specifications", "101"]),
+    "multiverse_mediator_outside_its_alignments": (
+        set_in("multiverse.mediators", ["ideal_2022"]),
+        ["[multiverse.mediators]", "ideal_2022"]),
+    "bootstrap_replicates_too_few_for_p_at_0.001": (
+        set_in("hypotheses.bootstrap.replicates", 500),
+        ["[hypotheses.bootstrap.replicates]", "minimum 999", "500"]),
+    "permutations_too_few_for_p_at_0.001": (
+        set_in("randomisation.permutations", 500),
+        ["[randomisation.permutations]", "minimum 999", "500"]),
+    "within_draws_too_few_for_p_at_0.001": (
+        set_in("within.bootstrap.draws", 500), ["[within.bootstrap.draws]", "minimum 999", "500"]),
     "event_naming_an_unknown_tie": (
         set_in("event_study.events.rus_security_dependence.tie", "security_dependance"),
         ["[event_study.events.rus_security_dependence.tie]", "security_dependance",

@@ -84,25 +84,38 @@ def test_edited_file_gets_back_its_text_and_mtime_even_after_a_failure(tmp_path)
     assert style.stat().st_mtime_ns == 1_000_000_000
 
 
-def test_targets_flag_slow_noop_and_jobs_over_a_gigabyte():
-    measures = {"noop": {"seconds": 1.5}, "bare_noop": {"seconds": 1.0}}
-    jobs = [{"job": "models", "max_rss_mb": 1100.0}, {"job": "paper", "max_rss_mb": None}]
-    result = checks(measures, jobs)
-    assert not result["noop_seconds"]["met"]
-    assert result["noop_over_bare"] == {"limit": 2.0, "value": 1.5, "met": True}
+def test_targets_flag_slow_noop_and_jobs_over_two_gigabytes():
+    measures = {"noop": {"seconds": 1.6}, "bare_noop": {"seconds": 1.0}}
+    jobs = [{"job": "models", "max_rss_mb": 2100.0}, {"job": "paper", "max_rss_mb": None},
+            {"job": "within_RUS", "max_rss_mb": 1900.0}]
+    result = checks(measures, jobs, 10.0)
+    assert result["noop_over_bare"] == {"limit": 1.5, "value": 1.6, "met": False}
     assert result["job_memory_mb"]["over"] == ["models"]
     assert not result["job_memory_mb"]["met"]
 
 
 def test_timing_targets_are_checked_when_measured_and_left_out_when_not():
-    base = {"noop": {"seconds": 1.0}, "bare_noop": {"seconds": 0.6}}
-    assert "cold_without_stage_seconds" not in checks(base, [])
-    measures = {**base, "cold_without_stage": {"seconds": 31.0},
-                "stage_cores_1": {"seconds": 66.0}, "stage_cores_2": {"seconds": 40.0}}
-    result = checks(measures, [])
+    base = {"noop": {"seconds": 1.0}, "bare_noop": {"seconds": 0.8}}
+    left_out = checks(base, [], 10.0)
+    assert not {"cold_without_stage_seconds", "cold_over_floor", "panel_seconds",
+                "within_randomisation_seconds"} & left_out.keys()
+    measures = {**base, "cold_without_stage": {"seconds": 31.0}, "cold": {"seconds": 81.0},
+                "model_edit": {"seconds": 9.0}, "figure_edit": {"seconds": 7.5},
+                "stage_cores_1": {"seconds": 70.0}, "stage_cores_2": {"seconds": 40.0},
+                "within_fit": {"seconds": 0.8}, "within_wild_bootstrap": {"seconds": 4.0},
+                "within_randomisation": {"seconds": 45.0}}
+    jobs = [{"job": "state_text_panel", "seconds": 3.0, "max_rss_mb": 900.0}]
+    result = checks(measures, jobs, 10.0)
     assert result["cold_without_stage_seconds"] == {"limit": 30.0, "value": 31.0, "met": False}
+    assert result["cold_over_floor"] == {"limit": 8.0, "value": 8.1, "met": False}
+    assert result["model_edit_over_floor"]["met"]
+    assert result["figure_edit_over_floor"] == {"limit": 0.7, "value": 0.75, "met": False}
     assert result["stage_seconds_at_2_cores"]["met"]
-    assert result["stage_speedup_1_to_2_cores"] == {"limit": 1.7, "value": 1.65, "met": False}
+    assert result["stage_speedup_1_to_2_cores"] == {"limit": 1.8, "value": 1.75, "met": False}
+    assert result["panel_seconds"] == {"limit": 10.0, "value": 3.0, "met": True}
+    assert result["within_fit_seconds"]["met"] and result["within_wild_bootstrap_seconds"]["met"]
+    assert result["within_randomisation_seconds"] == {"limit": 30.0, "value": 45.0,
+                                                      "met": False}
 
 
 def test_markdown_report_shows_measures_floor_and_jobs():
@@ -117,12 +130,12 @@ def test_markdown_report_shows_measures_floor_and_jobs():
         "repeat": 3, "targets": [], "stage_rules": ["bootstrap"],
         "measures": with_floor_ratios(measures, 10.0),
         "floor": {"seconds": 10.0, "parts": {"import_stack": 0.5, "latexmk": None}},
-        "stage_speedup": 1.8, "jobs": jobs, "checks": checks(measures, jobs),
+        "stage_speedup": 1.8, "jobs": jobs, "checks": checks(measures, jobs, 10.0),
     }
     text = markdown(report)
     assert "| cold run | 61.00 | 60.00, 62.00, 61.00 | 6.10 |" in text
     assert "import_stack 0.50 s, latexmk – s" in text
-    assert "| noop_seconds | 1.2 | 1.00 | yes |" in text
+    assert "| cold_over_floor | 8.0 | 6.10 | yes |" in text
     assert "| models | 30.00 | 29.00 | 400 |" in text
 
 

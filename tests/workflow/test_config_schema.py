@@ -191,3 +191,31 @@ def test_the_defaults_are_the_config_values():
     bare = without_defaults(config, load(SCHEMA))
     assert bare["features"] == {} and "prediction_states" not in bare
     assert filled(bare) == filled(config)
+
+
+def _enum_at(schema: dict, *path: str) -> list:
+    node = schema
+    for key in path:
+        node = node[key]
+    return node["enum"]
+
+
+def test_every_schema_enum_equals_its_code_registry():
+    """A builder, file name or estimator added to the code and not to the schema (or the
+    reverse) would be refused, or accepted and fail later; the two lists are one."""
+    import json
+    import re
+
+    from abstention.models.common import BINARY_ESTIMATORS, ESTIMATORS
+    from abstention.outputs.figure_builders import BUILDERS
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    figures = schema["properties"]["figures"]["properties"]["registry"]["additionalProperties"]
+    assert set(_enum_at(figures, "properties", "builder")) == set(BUILDERS)
+    assert _enum_at(schema, "$defs", "model", "properties", "estimator") == list(ESTIMATORS)
+    multiverse = schema["properties"]["multiverse"]["properties"]["estimators"]["items"]
+    assert multiverse["enum"] == list(BINARY_ESTIMATORS)
+    common = (ROOT / "workflow" / "rules" / "common.smk").read_text(encoding="utf-8")
+    block = re.search(r"^NAMED_FILES = \{(.*?)^\}", common, re.M | re.S).group(1)
+    named = re.findall(r'^\s+"(\w+)":', block, re.M)
+    assert set(_enum_at(schema, "$defs", "named_file")) == set(named)

@@ -309,6 +309,7 @@ rule multiverse:
         mem_mb=1000,
     params:
         tie=config["hypotheses"]["tie"],
+        draws=MULTIVERSE["bootstrap"]["draws"],
     script:
         "../scripts/gather_multiverse.py"
 

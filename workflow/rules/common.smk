@@ -158,6 +158,8 @@ def check_within():
     check_entries(config["hypotheses"]["within_entries"], config["within"])
     opposed = {"patron_opposed": config["text_patrons"]["patron_opposed"]}
     check_rules(opposed, list(TEXT_RULE_FIELDS), "text_patrons")
+    for name, expression in config["within"]["multiverse"]["opposed_rules"].items():
+        check_rules({name: expression}, list(TEXT_RULE_FIELDS), "within.multiverse.opposed_rules")
 
 
 check_within()
@@ -187,6 +189,7 @@ NAMED_FILES = {
     "multiverse": "results/multiverse/specifications.parquet",
     "randomisation": "results/resampling/randomisation.csv",
     "within": "results/models/within.csv",
+    "within_multiverse": "results/models/within_multiverse.csv",
     "event_study": "results/models/event_study.csv",
     "event_study_pretrends": "results/models/event_study_pretrends.csv",
     "israel_synthetic": "results/models/israel_synthetic.csv",

@@ -102,6 +102,7 @@ rule numbers:
         un_dl_disagreements="results/data/un_dl_disagreements.csv",
         text_patrons="results/data/text_patrons.parquet",
         within="results/models/within.csv",
+        within_multiverse="results/models/within_multiverse_summary.csv",
         within_summary="results/panel/state_text_summary.csv",
         within_left_out="results/panel/state_text_left_out.csv",
         event_pretrends="results/models/event_study_pretrends.csv",
@@ -120,6 +121,7 @@ rule numbers:
         mem_mb=1000,
     params:
         arms_window=config["ties"]["arms_window_years"],
+        within_choices=config["within"]["multiverse"],
         reported={
             "Main": config["main_model"],
             "Cross": config["cross_section_model"],

@@ -71,3 +71,46 @@ rule within_effects:
         mem_mb=500,
     script:
         "../scripts/gather_within.py"
+
+
+rule within_multiverse_fits:
+    input:
+        panel="results/panel/state_text.parquet",
+        code=script_code("fit_within_multiverse"),
+    output:
+        "results/models/within_multiverse/{patron}.csv",
+    log:
+        "results/logs/within_multiverse/{patron}.log",
+    benchmark:
+        "results/benchmarks/rules/within_multiverse_{patron}.tsv"
+    wildcard_constraints:
+        patron="|".join(WITHIN_PATRONS),
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        settings=HashedParam(config["within"], "within"),
+    script:
+        "../scripts/fit_within_multiverse.py"
+
+
+rule within_multiverse:
+    input:
+        fits=expand("results/models/within_multiverse/{patron}.csv", patron=WITHIN_PATRONS),
+        code=script_code("gather_within_multiverse"),
+    output:
+        specifications="results/models/within_multiverse.csv",
+        summary="results/models/within_multiverse_summary.csv",
+    log:
+        "results/logs/within_multiverse.log",
+    benchmark:
+        "results/benchmarks/rules/within_multiverse.tsv"
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+    script:
+        "../scripts/gather_within_multiverse.py"

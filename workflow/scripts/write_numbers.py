@@ -12,6 +12,7 @@ from abstention.outputs.numbers import (
     multiverse_numbers,
     record_numbers,
     synthetic_numbers,
+    within_multiverse_numbers,
     within_numbers,
 )
 
@@ -44,6 +45,8 @@ with step_log(snakemake.log[0], "numbers") as log:
         pd.read_parquet(given.resolutions)))
     values.update(within_numbers(pd.read_csv(given.within), pd.read_csv(given.within_summary),
                                  pd.read_csv(given.within_left_out)))
+    values.update(within_multiverse_numbers(pd.read_csv(given.within_multiverse),
+                                            params.within_choices))
     values.update(event_numbers(pd.read_csv(given.event_pretrends)))
     values.update(caption_macros(params.captions))
     values.update(synthetic_numbers(pd.read_csv(given.israel_synthetic_summary)))

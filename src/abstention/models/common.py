@@ -16,6 +16,10 @@ FEW_CLUSTERS = "few_clusters"  # too few informative clusters: estimate without 
 # on each side of a binary outcome) for a clustered Wald test: with fewer, the sandwich rests on
 # a handful of residuals and its p-values are artefacts (Cameron, Gelbach and Miller 2008).
 MIN_TREATED_CLUSTERS = 10
+# Two-sided 5% test with 80% power: the minimum detectable effect is MDE_FACTOR standard errors.
+Z_TWO_SIDED_5 = 1.959964
+Z_POWER_80 = 0.841621
+MDE_FACTOR = Z_TWO_SIDED_5 + Z_POWER_80
 
 
 class EstimationWarning(UserWarning):

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import special
 
 from abstention.labels import label
+from abstention.models.common import MDE_FACTOR, Z_TWO_SIDED_5
 from abstention.models.configured import add_interactions, model_sample
 from abstention.models.firth import firth_point
 from abstention.models.fit import design_matrix, observed_levels
@@ -42,8 +43,6 @@ COLUMNS = ["hypothesis", "model", "quantity", "label", "estimate", "ci_low", "ci
 # p-values where the design has them (a Firth logit has no wild bootstrap here), and the
 # within-state rows' text counts and tied state-texts on patron-opposed texts.
 DESIGN_COLUMNS = ["mde", "p_wild", "p_ri", "n_texts", "n_opposed_texts", "n_opportunities"]
-# Two-sided 5% test with 80% power: the minimum detectable effect is this many standard errors.
-MDE_FACTOR = 1.959964 + 0.841621
 _POINT: dict[str, Callable] = {
     "logit": lambda X, y, start: logit_point(X, y),
     "firth_logit": firth_point,
@@ -313,7 +312,7 @@ def with_design_columns(table: pd.DataFrame, randomisation: pd.DataFrame) -> pd.
     from the row's 95% interval (its half-width over 1.96 standing in for a standard error),
     and the randomisation test's p-value on the bootstrap row of the hypothesis it tests."""
     table = table.copy()
-    table["mde"] = MDE_FACTOR * (table["ci_high"] - table["ci_low"]) / (2 * 1.959964)
+    table["mde"] = MDE_FACTOR * (table["ci_high"] - table["ci_low"]) / (2 * Z_TWO_SIDED_5)
     table["p_wild"] = np.nan
     table["p_ri"] = np.nan
     for test in randomisation.itertuples():

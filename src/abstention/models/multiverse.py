@@ -9,13 +9,26 @@ Specifications are numbered in a fixed order that keeps those sharing a design t
 chunk of consecutive numbers reuses its designs and chunks gather to the same table as one run.
 
 Designs come from `hypotheses.build_design` once per estimand, outcome coding and data set,
-with every candidate column; a specification picks its rows and columns from them. Inference is
-Wald from the model: a sandwich clustered by state for pooled texts and HC1 for a single text
+with every candidate column; a specification picks its rows and columns from them. The interval
+is Wald from the model: a sandwich clustered by state for pooled texts and HC1 for a single text
 (logit, LPM); the inverse information for Firth on a single text, clustered around it when pooled
 (as `estimators.fit_model` does). Imputed specifications fit the first k completed data sets and
 pool by Rubin's rules (the point estimate is the average). An ML logit whose Newton iterations do
 not settle, or whose effect has a variance that is not positive, is checked for separation by
 linear programme.
+
+The test of no effect (`p_wild`, the one p-value of a specification) is a wild cluster score
+bootstrap (Kline and Santos 2012; Roodman et al. 2019): the specification refitted without the
+tie, by its own estimator; each state's efficient score for the tie at that fit (the tie's score
+with the other columns partialled out through the information; for imputed data, averaged over
+the completed data sets); Rademacher signs drawn per state, the same draws for every
+specification. It needs no variance of the full fit, so it does not inherit the Wald artefacts
+of near-separated fits. Each state is its own cluster (one row per state for a single text).
+
+Effects are also reported per standard deviation of the tie in the specification's sample
+(`std_*`), so that tie measures on different scales share one curve. A specification whose
+alignment control is a mediator (config `multiverse.mediators`, the ideal point measured after
+the ties) estimates a direct effect, not the total effect: its `curve` is "direct", shown apart.
 
 Each specification has one status, and `reason` says why for every status but `ok` (where it
 may hold a note, such as separation in a column other than the tie):
@@ -46,7 +59,7 @@ from abstention.errors import DataError
 from abstention.models.common import FEW_CLUSTERS, MIN_TREATED_CLUSTERS
 from abstention.models.configured import model_sample
 from abstention.models.covariance import firth_cluster_cov
-from abstention.models.distributions import normal_ppf, normal_sf
+from abstention.models.distributions import normal_ppf
 from abstention.models.firth import firth_newton
 from abstention.models.fit import treated_clusters
 from abstention.models.hypotheses import Design, build_design, state_list
@@ -59,7 +72,10 @@ from abstention.models.specs import chunk_range
 
 CHOICES = ["estimand", "alignment", "tie", "outcome_coding", "sample", "estimator", "missing",
            "text"]
-COLUMNS = [*CHOICES, "estimate", "ci_low", "ci_high", "p", "n", "n_states", "status", "reason"]
+COLUMNS = ["curve", *CHOICES, "estimate", "ci_low", "ci_high", "p_wild", "tie_sd",
+           "std_estimate", "std_ci_low", "std_ci_high", "n", "n_states", "status", "reason"]
+TOTAL, DIRECT = "total", "direct"
+ALL = "all"
 POOLED = "pooled"
 WITHOUT_GROUP = "without_group"
 WITHOUT_FORMER_USSR = "without_former_ussr"
@@ -67,6 +83,8 @@ COMPLETE = "complete"
 NO_ALIGNMENT = "none"
 _Z95 = normal_ppf(0.975)
 OK, SEPARATED, NO_INFERENCE, FAILED = "ok", "separated", "no_inference", "failed"
+# A logit coefficient this large is a fit running off along a separating direction.
+DIVERGED = 1e3
 STATUSES = (OK, SEPARATED, NO_INFERENCE, FEW_CLUSTERS, FAILED)
 
 
@@ -74,7 +92,8 @@ def enumerate_specifications(settings: dict, texts: list[str], sponsor_texts: li
                              groups: list[str]) -> list[dict]:
     """Every specification in its fixed order: H1 over all choices, then H2 (yes voters on
     texts with a sponsor list), the choices that change the design outermost. With
-    `specifications` set below the size of the cross product, that many evenly spaced ones."""
+    `specifications` a number below the size of the cross product, that many evenly spaced
+    ones; "all" is the whole cross product."""
     samples = []
     for sample in settings["samples"]:
         samples += [f"without {g}" for g in groups] if sample == WITHOUT_GROUP else [sample]
@@ -85,11 +104,12 @@ def enumerate_specifications(settings: dict, texts: list[str], sponsor_texts: li
         for coding, missing, text, sample, tie, alignment, estimator in itertools.product(
                 codings[estimand], settings["missing"], text_choices[estimand], samples,
                 settings["ties"], settings["alignments"], settings["estimators"]):
-            specs.append({"estimand": estimand, "alignment": alignment, "tie": tie,
+            specs.append({"curve": DIRECT if alignment in settings["mediators"] else TOTAL,
+                          "estimand": estimand, "alignment": alignment, "tie": tie,
                           "outcome_coding": coding, "sample": sample, "estimator": estimator,
                           "missing": missing, "text": text})
-    wanted = settings.get("specifications")
-    if wanted is None or wanted >= len(specs):
+    wanted = settings["specifications"]
+    if wanted == ALL or wanted >= len(specs):
         return specs
     return [specs[i] for i in np.linspace(0, len(specs) - 1, wanted).round().astype(int)]
 
@@ -226,6 +246,9 @@ def fit_one(X: np.ndarray, y: np.ndarray, states: np.ndarray, names: list[str],
         cov = _sandwich(X, X * (y - X @ beta)[:, None], bread, groups)
     elif estimator == "logit":
         beta, converged = logit_point(X, y)
+        # Newton steps can "settle" on a flat likelihood with coefficients in the millions
+        # (a separating combination of columns): that is checked as a fit that did not.
+        converged = converged and np.abs(beta).max() < DIVERGED
         if not converged:
             separated = _separation(X, y, beta, names)
             if separated is None:
@@ -271,6 +294,61 @@ def _separation(X: np.ndarray, y: np.ndarray, beta: np.ndarray,
     return f"separated (not the tie): {affected}"
 
 
+def efficient_scores(X: np.ndarray, y: np.ndarray, estimator: str) -> np.ndarray:
+    """Each row's score for the tie (column 1) at the specification refitted without it, the
+    other columns partialled out through the information at that fit.
+
+    A maximum-likelihood refit that does not settle because other columns separate the
+    outcome is done as Stata's logit does: those columns and the rows where they are not zero
+    (whose outcome they predict perfectly, so their score is zero) are set aside."""
+    rest, tie = np.delete(X, 1, axis=1), X[:, 1]
+    scores = np.zeros(len(y))
+    rows = np.ones(len(y), dtype=bool)
+    if estimator == "lpm":
+        fitted = rest @ np.linalg.lstsq(rest, y, rcond=None)[0]
+        weight = np.ones(len(y))
+    else:
+        if estimator == "logit":
+            beta, converged = logit_point(rest, y)
+            if not (converged and np.abs(beta).max() < DIVERGED):
+                separating = separated_columns(rest, y)
+                rows = ~(rest[:, separating] != 0).any(axis=1)
+                if separating[0] or not separating.any() or not rows.any():
+                    raise NoFit("the fit without the tie did not converge")
+                rest = rest[rows][:, ~separating]
+                beta, converged = logit_point(rest, y[rows])
+                converged = converged and np.abs(beta).max() < DIVERGED
+        else:
+            beta, _, converged = firth_newton(rest, y, np.zeros(rest.shape[1]),
+                                              np.arange(rest.shape[1]))
+        if not converged:
+            raise NoFit("the fit without the tie did not converge")
+        fitted = special.expit(rest @ beta)
+        weight = fitted * (1 - fitted)
+    weighted = rest * weight[:, None]
+    partial = np.linalg.lstsq(rest.T @ weighted, weighted.T @ tie[rows], rcond=None)[0]
+    scores[rows] = (tie[rows] - rest @ partial) * (y[rows] - fitted)
+    return scores
+
+
+def score_weights(draws: int, states: int, seed: int) -> np.ndarray:
+    """Rademacher signs, draws x states (every state of the panel), shared by all
+    specifications."""
+    return np.random.default_rng(seed).choice([-1.0, 1.0], size=(draws, states))
+
+
+def wild_score_p(per_state: np.ndarray, weights: np.ndarray) -> float:
+    """Two-sided p-value of no effect from the states' efficient scores (zero for states out
+    of the sample): the share of sign draws whose summed score is as far from zero as the
+    observed one, counting the observed one, (exceedances + 1) / (draws + 1). With Rademacher
+    signs the sum of squared signed scores does not change, so this is also the studentised
+    score test's p-value."""
+    observed = abs(per_state.sum())
+    drawn = np.abs(weights @ per_state)
+    exceed = int((drawn >= observed * (1 - 1e-12)).sum())
+    return (exceed + 1) / (len(weights) + 1)
+
+
 def _variance_problem(variances: np.ndarray) -> str:
     """Why a fit has no inference: the first unusable variance and, for imputed data, in how
     many of the completed data sets."""
@@ -280,10 +358,12 @@ def _variance_problem(variances: np.ndarray) -> str:
     return f"variance of the effect is not a positive number ({unusable[0]:.3g}{where})"
 
 
-def run_specification(spec: dict, data: list[DataSet], settings: dict) -> dict:
-    """One row of the table; `data` holds the complete-case data set or the k completed ones.
-    A failure is a row with its reason, never an exception."""
-    row = {**spec, "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p": np.nan,
+def run_specification(spec: dict, data: list[DataSet], settings: dict,
+                      weights: np.ndarray) -> dict:
+    """One row of the table; `data` holds the complete-case data set or the k completed ones,
+    `weights` the score bootstrap's sign draws by state. A failure is a row with its reason,
+    never an exception."""
+    row = {**spec, **{column: np.nan for column in COLUMNS if column not in spec},
            "n": 0, "n_states": 0, "status": FAILED, "reason": ""}
     try:
         fits, selected = [], []
@@ -300,7 +380,8 @@ def run_specification(spec: dict, data: list[DataSet], settings: dict) -> dict:
                       .get(names[1], np.inf) for X, y, states, names in selected)
     notes = sorted({f.note for f in fits if f.note and not f.separated})
     X, y, states, names = selected[-1]
-    row.update(n=len(y), n_states=len(np.unique(states)), reason="; ".join(notes))
+    row.update(n=len(y), n_states=len(np.unique(states)), reason="; ".join(notes),
+               tie_sd=float(X[:, 1].std()))
     estimates = np.array([f.estimate for f in fits])
     if not np.isfinite(estimates).all():
         row["reason"] = "; ".join(["estimate of the effect is not finite", *notes])
@@ -323,12 +404,26 @@ def run_specification(spec: dict, data: list[DataSet], settings: dict) -> dict:
     if len(fits) == 1:
         se = np.sqrt(variances[0])
         low, high = estimate - _Z95 * se, estimate + _Z95 * se
-        p = 2 * normal_sf(abs(estimate) / se)
     else:
         pooled = rubin_pool(estimates[:, None], variances[:, None]).iloc[0]
-        low, high, p = pooled["ci_low"], pooled["ci_high"], pooled["p"]
-    row.update(estimate=estimate, ci_low=float(low), ci_high=float(high), p=float(p), status=OK)
+        low, high = pooled["ci_low"], pooled["ci_high"]
+    try:
+        per_state = np.mean([np.bincount(states, weights=efficient_scores(X, y, spec["estimator"]),
+                                         minlength=weights.shape[1])
+                             for X, y, states, _ in selected], axis=0)
+    except (NoFit, np.linalg.LinAlgError) as error:
+        row.update(estimate=estimate, status=NO_INFERENCE,
+                   reason="; ".join([f"no score bootstrap: {error}", *notes]))
+        return row
+    row.update(estimate=estimate, ci_low=float(low), ci_high=float(high),
+               p_wild=wild_score_p(per_state, weights), status=OK)
     return row
+
+
+def standardised(table: pd.DataFrame) -> pd.DataFrame:
+    """The effects per standard deviation of the tie in each specification's sample."""
+    return table.assign(**{f"std_{column}": table[column] * table["tie_sd"]
+                           for column in ("estimate", "ci_low", "ci_high")})
 
 
 def texts_with_sponsor_list(panel: pd.DataFrame, texts: list[str]) -> list[str]:
@@ -345,6 +440,8 @@ def specification_table(panel: pd.DataFrame, imputations: pd.DataFrame, settings
                                      groups)
     numbers = range(*chunk_range(chunk, len(specs), chunks))
     states = state_list(panel)
+    boot = settings["bootstrap"]
+    weights = score_weights(boot["draws"], len(states), boot["seed"])
     completed = sorted(imputations["imputation"].unique())[:settings["imputations"]]
     frames = {COMPLETE: [panel]}
     cache: dict[tuple, list[DataSet]] = {}
@@ -359,8 +456,8 @@ def specification_table(panel: pd.DataFrame, imputations: pd.DataFrame, settings
             full = superset_spec(spec["estimand"], spec["outcome_coding"], texts, settings)
             cache[key] = [data_set(frame, full, states) for frame in frames[spec["missing"]]]
         records.append({"specification": number,
-                        **run_specification(spec, cache[key], settings)})
-    return pd.DataFrame(records, columns=["specification", *COLUMNS])
+                        **run_specification(spec, cache[key], settings, weights)})
+    return standardised(pd.DataFrame(records, columns=["specification", *COLUMNS]))
 
 
 def check_settings(settings: dict, variables) -> None:
@@ -371,28 +468,31 @@ def check_settings(settings: dict, variables) -> None:
             raise DataError("config multiverse", key, "columns of the analysis panel", unknown)
 
 
-def summarise(table: pd.DataFrame, tie: str, level: float = 0.05) -> pd.DataFrame:
-    """Per estimand: how many specifications have each status, and the share of ok ones
-    positive and significant and negative and significant. The effects of the tie measures are
-    on different scales (a share, a count, dummies), so the median is taken over the estimated
-    specifications (ok, or without inference for too few clusters) of `tie`, the hypotheses'
-    own measure, only."""
+def summarise(table: pd.DataFrame, tie: str, draws: int, level: float = 0.05) -> pd.DataFrame:
+    """Per estimand and curve (total effect, or direct effect under a mediator alignment): how
+    many specifications have each status; the share of ok ones positive and negative at
+    p_wild < `level`; the median effect per standard deviation of the tie over the estimated
+    specifications (ok, or without inference for too few clusters) of every tie measure; and
+    for `tie`, the hypotheses' own measure, the same on its own scale. `draws`: the score
+    bootstrap's sign draws."""
     records = []
-    for estimand, rows in table.groupby("estimand", sort=True):
+    for (estimand, curve), rows in table.groupby(["estimand", "curve"], sort=True):
         ok = rows[rows["status"] == OK]
-        significant = ok["p"] < level
+        significant = ok["p_wild"] < level
         own = ok[ok["tie"] == tie]
-        estimated = rows[(rows["tie"] == tie) & rows["status"].isin([OK, FEW_CLUSTERS])]
+        estimated = rows[rows["status"].isin([OK, FEW_CLUSTERS])]
+        own_estimated = estimated[estimated["tie"] == tie]
         records.append({
-            "estimand": estimand, "specifications": len(rows),
+            "estimand": estimand, "curve": curve, "specifications": len(rows), "draws": draws,
             **{status: int((rows["status"] == status).sum()) for status in STATUSES},
             "share_positive_significant": float((significant & (ok["estimate"] > 0)).mean()),
             "share_negative_significant": float((significant & (ok["estimate"] < 0)).mean()),
-            "tie": tie, "tie_ok": len(own), "tie_estimated": len(estimated),
-            "tie_share_positive": float((estimated["estimate"] > 0).mean()),
-            "tie_share_positive_significant": float(((own["p"] < level)
+            "median_std_estimate": float(estimated["std_estimate"].median()),
+            "tie": tie, "tie_ok": len(own), "tie_estimated": len(own_estimated),
+            "tie_share_positive": float((own_estimated["estimate"] > 0).mean()),
+            "tie_share_positive_significant": float(((own["p_wild"] < level)
                                                      & (own["estimate"] > 0)).mean()),
-            "tie_median_estimate": float(estimated["estimate"].median()),
+            "tie_median_estimate": float(own_estimated["estimate"].median()),
         })
     return pd.DataFrame(records)
 

@@ -149,6 +149,10 @@ def check_multiverse(settings: dict, known: tuple[str, ...] | set[str] = PANEL_C
     if unknown:
         raise DataError(where, "multiverse.alignments", "'none' or columns of the analysis panel",
                         unknown, known=[*known, "none"])
+    unknown = sorted(set(settings["mediators"]) - set(settings["alignments"]))
+    if unknown:
+        raise DataError(where, "multiverse.mediators", "alignments of multiverse.alignments",
+                        unknown, known=settings["alignments"])
     unknown = sorted(set(settings["estimators"]) - set(BINARY_ESTIMATORS))
     if unknown:
         raise DataError(where, "multiverse.estimators", f"binary estimators {BINARY_ESTIMATORS}",

@@ -21,12 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from abstention.models.common import MIN_TREATED_CLUSTERS
+from abstention.models.common import MDE_FACTOR, MIN_TREATED_CLUSTERS
 from abstention.panel.record import opposed_column, tie_column
-from abstention.panel.within_settings import OUTCOMES, comparison_name
+from abstention.panel.within_settings import OUTCOMES, comparison_name, patron_name
 
-# Two-sided 5% test with 80% power: the minimum detectable effect is this many standard errors.
-MDE_FACTOR = 1.959964 + 0.841621
 DEMEAN_TOL = 1e-8
 # Fewer than MIN_TREATED_CLUSTERS states carry the interaction: no Wald standard error; the
 # wild bootstrap and the randomisation test stay, marked as resting on few states.
@@ -34,11 +32,16 @@ FEW_TREATED = "few_treated"
 
 
 def within_sample(panel: pd.DataFrame, patron: str, tie: str, outcome: str,
-                  period_years: int) -> tuple[pd.DataFrame, dict]:
+                  period_years: int, lag: int | None = None, rule: str | None = None,
+                  first_year: int | None = None) -> tuple[pd.DataFrame, dict]:
     """The rows one fit uses: the outcome's view of the panel without the patron itself and
-    without rows whose lagged tie is unknown (counted in the second return)."""
+    without rows whose lagged tie is unknown (counted in the second return). `lag`, `rule` and
+    `first_year` choose the multiverse's other tie lag, patron-opposed rule and first year."""
     view = OUTCOMES[outcome]
-    rows = panel.loc[panel["iso3"] != patron]
+    keep = panel["iso3"] != patron
+    if first_year is not None:
+        keep &= panel["year"] >= first_year
+    rows = panel.loc[keep]
     if view == "recorded":
         rows = rows.loc[rows["recorded"]]
         y = rows["not_yes"]
@@ -46,29 +49,35 @@ def within_sample(panel: pd.DataFrame, patron: str, tie: str, outcome: str,
         keep = rows["sponsor_list"] & (rows["joined"] if view == "joined_list" else True)
         rows = rows.loc[keep]
         y = 1 - rows["cosponsor"]
-    tie_values = rows[tie_column(tie, patron)]
+    tie_values = rows[tie_column(tie, patron, lag)]
     known = tie_values.notna()
     lost = {"rows": int((~known).sum()),
             "states": int(rows.loc[~known, "iso3"].nunique()),
             "states_all_lost": int(len(set(rows.loc[~known, "iso3"])
                                        - set(rows.loc[known, "iso3"])))}
     rows, y, tie_values = rows.loc[known], y.loc[known], tie_values.loc[known]
-    first = int(rows["year"].min()) if len(rows) else 0
-    period = (rows["year"].astype(int) - first) // period_years
     sample = pd.DataFrame({
         "y": y.astype(float).to_numpy(),
         "tie": tie_values.astype(float).to_numpy(),
-        "opposed": rows[opposed_column(patron)].astype(float).to_numpy(),
+        "opposed": rows[opposed_column(patron, rule)].to_numpy(dtype=float),
         "state": rows["iso3"].astype(str).to_numpy(),
         "year": rows["year"].astype(int).to_numpy(),
-        "period": period.to_numpy(),
         "text": rows["res_id"].astype(str).to_numpy(),
         "group": rows["un_group"].astype(object).fillna("none").to_numpy(),
     })
     sample["x"] = sample["tie"] * sample["opposed"]
-    sample["state_period"] = sample["state"] + "|" + sample["period"].astype(str)
-    sample["state_opposed"] = sample["state"] + "|" + sample["opposed"].astype(int).astype(str)
-    return sample, lost
+    return with_periods(sample, period_years), lost
+
+
+def with_periods(sample: pd.DataFrame, period_years: int) -> pd.DataFrame:
+    """The sample's periods of `period_years` from its first year, and the absorbed cells as
+    integer codes (state x period, state x opposed), cheap to factorise for every fit."""
+    first = int(sample["year"].min()) if len(sample) else 0
+    period = ((sample["year"] - first) // period_years).to_numpy()
+    state = pd.factorize(sample["state"])[0]
+    return sample.assign(period=period,
+                         state_period=state * (int(period.max(initial=0)) + 1) + period,
+                         state_opposed=state * 2 + sample["opposed"].to_numpy(dtype=int))
 
 
 def fixed_effect_codes(sample: pd.DataFrame, absorb: list[str]) -> np.ndarray:
@@ -295,9 +304,11 @@ def treated_states(sample: pd.DataFrame, absorb: list[str]) -> dict:
 
 
 def estimate_within(sample: pd.DataFrame, settings: dict, design: str, key: tuple[int, ...],
-                    with_ri: bool) -> tuple[dict, Partialled]:
+                    with_ri: bool, with_interval: bool = True) -> tuple[dict, Partialled]:
     """One within-state fit with everything the outputs report about it; `key` (the fit's
-    place in the config) seeds its draws, so each fit's draws are its own and reproducible."""
+    place in the config) seeds its draws, so each fit's draws are its own and reproducible.
+    Without `with_interval` (the multiverse's many fits) the wild bootstrap gives its p-value
+    only: inverting it costs some forty more bootstrap runs."""
     absorb = settings["designs"][design]
     treated = treated_states(sample, absorb)
     described = {
@@ -325,7 +336,7 @@ def estimate_within(sample: pd.DataFrame, settings: dict, design: str, key: tupl
     fitted = {"estimate": part.estimate, "se_crv1": part.observed_se() * np.sqrt(correction)}
     boot = settings["bootstrap"]
     weights = bootstrap_weights(boot["weights"], boot["draws"], part.clusters, rng)
-    low, high = wild_interval(part, weights)
+    low, high = wild_interval(part, weights) if with_interval else (np.nan, np.nan)
     result = {
         **described, "identified": True, **fitted,
         "p_wild": floored(wild_p(part, 0.0, weights), len(weights)),
@@ -375,6 +386,11 @@ def relative_difference(costly: tuple[dict, Partialled], cheap: tuple[dict, Part
             "n_tied_opposed": costly_fit["n_tied_opposed"]}
 
 
+def described_by(settings: dict) -> dict:
+    """The settings every fit's row carries, so that its table says what was fitted."""
+    return {"lag_years": settings["lag_years"], "period_years": settings["period_years"]}
+
+
 def within_effects(panel: pd.DataFrame, patron: str, settings: dict) -> pd.DataFrame:
     """Every configured design, tie and outcome of one patron: one row per fit, with its
     inference, its treated states and the rows its sample lost to an unknown tie; then, for the
@@ -396,7 +412,7 @@ def within_effects(panel: pd.DataFrame, patron: str, settings: dict) -> pd.DataF
                 if is_main:
                     main[outcome] = fitted
                 rows.append({"patron": patron, "design": design, "tie": tie,
-                             "outcome": outcome, **fitted[0],
+                             "outcome": outcome, **described_by(settings), **fitted[0],
                              **{f"lost_{name}": value for name, value in lost.items()}})
     costly, cheap = settings["costly_comparison"]
     boot = settings["bootstrap"]
@@ -407,7 +423,8 @@ def within_effects(panel: pd.DataFrame, patron: str, settings: dict) -> pd.DataF
             main[costly], main[cheap], boot["weights"], boot["draws"],
             np.random.default_rng([boot["seed"], patron_index, 99]))}
     rows.append({"patron": patron, "design": settings["main_design"],
-                 "tie": settings["main_tie"], "outcome": f"{costly}_vs_{cheap}", **compared,
+                 "tie": settings["main_tie"], "outcome": f"{costly}_vs_{cheap}",
+                 **described_by(settings), **compared,
                  "weights": boot["weights"], "n": main[costly][0]["n"],
                  "n_states": main[costly][0]["n_states"],
                  "n_texts": main[costly][0]["n_texts"],
@@ -415,7 +432,6 @@ def within_effects(panel: pd.DataFrame, patron: str, settings: dict) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-PATRON_NAMES = {"RUS": "Russia", "USA": "the United States", "CHN": "China"}
 OUTCOME_WORDS = {"not_yes": "not voting yes", "not_cosponsor": "not co-sponsoring",
                  "not_cosponsor_joined": "not co-sponsoring (yes voters)"}
 
@@ -450,7 +466,7 @@ def hypothesis_rows(effects: pd.DataFrame, entries: dict, settings: dict) -> pd.
     records = []
     for key, entry in entries.items():
         for patron in entry["patrons"]:
-            on = f"{tie} on {PATRON_NAMES[patron]}"
+            on = f"{tie} on {patron_name(patron, in_sentence=True)}"
             if entry["outcome"] != comparison_name(settings):
                 records.append(record(key, patron, entry["outcome"],
                                       f"{on} x text it opposes: "

@@ -10,7 +10,7 @@ import pandas as pd
 from abstention.errors import DataError
 from abstention.labels import label as readable
 from abstention.labels import short_symbol
-from abstention.models.common import MIN_TREATED_CLUSTERS
+from abstention.models.common import MDE_FACTOR, MIN_TREATED_CLUSTERS
 from abstention.outputs.latex import (
     covariance_name,
     covariance_notes,
@@ -20,6 +20,7 @@ from abstention.outputs.latex import (
     number,
     p_cell,
 )
+from abstention.panel.within_settings import patron_name
 
 # A hypothesis row whose quantity names a model ("base_h2_vote") comes from that model.
 WITHIN_MODEL = "within_"
@@ -299,7 +300,16 @@ def codebook_table(codebook: pd.DataFrame, caption: str, label: str) -> str:
 
 WITHIN_OUTCOMES = {"not_yes": "not voting yes", "not_cosponsor": "not co-sponsoring",
                    "not_cosponsor_joined": "not co-sponsoring, yes voters"}
-WITHIN_PATRONS = {"RUS": "Russia", "USA": "United States", "CHN": "China"}
+
+
+def _years(effects: pd.DataFrame, column: str, unit: str) -> str:
+    """The one value of a setting every fit's row carries, in words ("one year", "5 years")."""
+    values = effects[column].dropna().unique()
+    if len(values) != 1:
+        raise DataError("results/models/within.csv", column, "one value across the fits",
+                        sorted(values))
+    count = int(values[0])
+    return f"one {unit}" if count == 1 else f"{count} {unit}"
 
 
 def main_fit(effects: pd.DataFrame) -> tuple[str, str]:
@@ -326,17 +336,19 @@ def within_table(effects: pd.DataFrame, caption: str, label: str) -> str:
                 outcome = (f"relative: {WITHIN_OUTCOMES[costly]} minus "
                            f"{WITHIN_OUTCOMES[cheap]}")
             few = record.n_treated < MIN_TREATED_CLUSTERS
-            rows.append([escape(WITHIN_PATRONS.get(patron, patron)), escape(outcome),
+            rows.append([escape(patron_name(patron)), escape(outcome),
                          escape(record.design.replace("_", " ")),
                          number(record.estimate) + (r"$^\dagger$" if few else ""),
                          _interval(record.ci_low, record.ci_high), p_cell(record.p_wild),
                          p_cell(record.p_ri), str(int(record.n_treated)), number(record.mde),
                          f"{int(record.n):,} ({int(record.n_states)}; {int(record.n_texts):,}, "
                          f"{int(record.n_opposed_texts):,})"])
+    lag, period = (_years(effects, "lag_years", "year"), _years(effects, "period_years",
+                                                                "years"))
     note = (f"Linear probability models of withholding on General Assembly texts: the state's "
-            f"{escape(tie.replace('_', ' '))} towards the row's patron, lagged one year and "
+            f"{escape(tie.replace('_', ' '))} towards the row's patron, lagged {lag} and "
             "interacted with the patron having voted no on the text; the tie's main effect, "
-            "state-by-period (five-year) and text fixed effects, "
+            f"state-by-period ({period}) and text fixed effects, "
             "and in the switches design also each state's own difference between "
             "patron-opposed and other texts, so that only states whose tie switches carry the "
             "estimate. Interval: inversion of the restricted wild cluster bootstrap by state "
@@ -348,7 +360,8 @@ def within_table(effects: pd.DataFrame, caption: str, label: str) -> str:
             "states whose tie is on for a patron-opposed text (switches design: and whose tie "
             "switches); $\\dagger$: fewer than "
             f"{MIN_TREATED_CLUSTERS}, so the bootstrap is not to be trusted. MDE: minimum "
-            "detectable effect at 80\\% power, two-sided 5\\% test (2.8 state-clustered "
+            f"detectable effect at 80\\% power, two-sided 5\\% test ({MDE_FACTOR:.1f} "
+            "state-clustered "
             "standard errors). N: state-texts (states; texts, patron-opposed texts).")
     return _table(caption, label, ["Patron", "Outcome", "Design", "Estimate",
                                    "95\\% interval", "p (wild)", "p (RI)", "Treated", "MDE",

@@ -109,7 +109,8 @@ def specification_curve(inputs, params) -> Figure:
 
 def within_effects(inputs, params) -> Figure:
     """The main tie's within-state effects on each withholding outcome, both designs."""
-    from abstention.outputs.exhibit_tables import WITHIN_OUTCOMES, WITHIN_PATRONS, main_fit
+    from abstention.outputs.exhibit_tables import WITHIN_OUTCOMES, main_fit
+    from abstention.panel.within_settings import patron_name
 
     table = pd.read_csv(inputs["within"])
     tie, design = main_fit(table)
@@ -118,7 +119,24 @@ def within_effects(inputs, params) -> Figure:
                                                 list(WITHIN_OUTCOMES.values())),
                          main=table["design"] == design,
                          design=table["design"].str.replace("_", " "))
-    return figures.within_effects(table, WITHIN_PATRONS)
+    return figures.within_effects(table, {patron: patron_name(patron)
+                                          for patron in table["patron"].unique()})
+def within_multiverse(inputs, params) -> Figure:
+    """Every within-state specification of each patron's main tie."""
+    from abstention.outputs.exhibit_tables import WITHIN_OUTCOMES
+    from abstention.panel.within_settings import PATRON_NAMES, patron_name
+
+    table = pd.read_csv(inputs["within_multiverse"])
+    # The patrons in the order the paper names them (Russia first), then any other.
+    order = [*PATRON_NAMES, *sorted(set(table["patron"]) - set(PATRON_NAMES))]
+    table = table.assign(outcome=pd.Categorical(table["outcome"].map(WITHIN_OUTCOMES),
+                                                list(WITHIN_OUTCOMES.values())),
+                         patron=pd.Categorical(table["patron"], order)).sort_values(
+                             ["patron", "outcome"], kind="stable")
+    return figures.within_multiverse(table, {patron: patron_name(patron)
+                                             for patron in table["patron"].unique()})
+
+
 def event_study(inputs, params) -> Figure:
     return figures.event_study(pd.read_csv(inputs["event_study"]),
                                pd.read_csv(inputs["event_study_pretrends"]))
@@ -146,6 +164,7 @@ BUILDERS = {
     "over_time": over_time,
     "specification_curve": specification_curve,
     "within_effects": within_effects,
+    "within_multiverse": within_multiverse,
     "event_study": event_study,
     "israel_synthetic": israel_synthetic,
 }

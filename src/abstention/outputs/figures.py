@@ -7,6 +7,7 @@ tests use.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 
 import matplotlib.dates as mdates
@@ -652,38 +653,53 @@ def per_text_effects(effects: pd.DataFrame) -> Figure:
 
 @styled
 def specification_curve(table: pd.DataFrame, choices: Sequence[str]) -> Figure:
-    """Per estimand, the estimates of the ok specifications sorted, with 95 % intervals (dark
-    where p < 0.05), and below them the choice matrix: one row per value of each choice (in
-    the table's order), a tick where a specification makes it. Separated fits (an estimate
-    where the iterations stopped, possibly without bound), fits without a variance and failed
-    ones are counted in the title, not drawn.
+    """Per estimand, the total-effect specifications (`curve` "total": the direct effects under
+    a mediator alignment are left to the text) that are ok, sorted by their effect per standard
+    deviation of the tie, with 95 % intervals (dark where the wild score bootstrap's p < 0.05),
+    and below them the choice matrix: one row per value of each choice (in the table's order),
+    a tick where a specification makes it. Separated fits (an estimate where the iterations
+    stopped, possibly without bound), fits without a variance and failed ones are counted in
+    the title, not drawn.
 
-    `table`: estimand, the `choices` columns, estimate, ci_low, ci_high, p, status.
+    `table`: curve, estimand, the `choices` columns, std_estimate, std_ci_low, std_ci_high,
+    p_wild, status.
     """
-    _require(table, ["estimand", *choices, "estimate", "ci_low", "ci_high", "p", "status"],
-             "specifications")
+    _require(table, ["curve", "estimand", *choices, "std_estimate", "std_ci_low", "std_ci_high",
+                     "p_wild", "status"], "specifications")
+    table = table[table["curve"] == "total"]
     estimands = _in_order(table["estimand"])
     fig = Figure(figsize=(FULL_WIDTH, 4.6 * len(estimands)), layout="constrained")
     axes = fig.subplots(2 * len(estimands), 1, squeeze=False,
                         height_ratios=[1.0, 2.0] * len(estimands))[:, 0]
     for k, estimand in enumerate(estimands):
         every = table[table["estimand"] == estimand]
-        rows = every[every["status"] == "ok"].sort_values("estimate", kind="stable")
+        rows = every[every["status"] == "ok"].sort_values("std_estimate", kind="stable")
         rows = rows.reset_index(drop=True)
         x = np.arange(len(rows))
-        significant = (rows["p"] < 0.05).to_numpy()
+        significant = (rows["p_wild"] < 0.05).to_numpy()
         curve, matrix = axes[2 * k], axes[2 * k + 1]
-        curve.vlines(x, rows["ci_low"], rows["ci_high"], color=NO_DATA_COLOUR, linewidth=0.4)
+        curve.vlines(x, rows["std_ci_low"], rows["std_ci_high"], color=NO_DATA_COLOUR,
+                     linewidth=0.4)
         # the significant estimates are drawn last, so the colour a reader sees where the two
         # kinds interleave is theirs, and the legend lists them first
-        for mask, colour, name, layer in ((~significant, SERIES_COLOURS[0], "p \u2265 0.05", 3),
-                                          (significant, FOCAL_COLOUR, "p < 0.05", 4)):
-            curve.scatter(x[mask], rows["estimate"][mask], s=2, color=colour, label=name,
+        for mask, colour, name, layer in (
+                (~significant, SERIES_COLOURS[0], "p \u2265 0.05 (wild)", 3),
+                (significant, FOCAL_COLOUR, "p < 0.05 (wild)", 4)):
+            curve.scatter(x[mask], rows["std_estimate"][mask], s=2, color=colour, label=name,
                           zorder=layer)
         curve.axhline(0, color="#777777", linewidth=0.6, linestyle=":")
+        if len(rows):
+            # A few near-separated fits have Wald intervals many orders wider than the rest:
+            # the axis shows every estimate and the central 98% of the interval ends.
+            low = min(rows["std_estimate"].min(),
+                      rows["std_ci_low"].quantile(0.01, interpolation="higher"))
+            high = max(rows["std_estimate"].max(),
+                       rows["std_ci_high"].quantile(0.99, interpolation="lower"))
+            pad = 0.05 * (high - low)
+            curve.set_ylim(low - pad, high + pad)
         curve.set_xlim(-1, len(rows))
         curve.set_xticks([])
-        curve.set_ylabel("AME")
+        curve.set_ylabel("AME per SD of the tie")
         counts = every["status"].value_counts()
         curve.set_title(f"{estimand}: {len(every)} specifications, {counts.get('ok', 0)} ok "
                         f"(shown);\n{counts.get('separated', 0)} separated, "
@@ -738,6 +754,55 @@ def within_effects(effects: pd.DataFrame, patron_names: dict[str, str]) -> Figur
         ax.grid(axis="x")
         ax.set_xlabel("Effect on the probability")
     axes[0].legend(loc="lower right", fontsize=7, frameon=False)
+    return fig
+
+
+@styled
+def within_multiverse(table: pd.DataFrame, patron_names: dict[str, str]) -> Figure:
+    """One panel per outcome (rows) and patron (columns): the estimates of every within-state
+    specification, sorted, with 95% state-clustered intervals, dark where the wild bootstrap
+    rejects no effect at 5%, the main fit ringed; specifications resting on too few treated
+    states are open markers without an interval, those not identified are left out.
+
+    `table`: patron, outcome (in words), estimate, se_crv1, p_wild, few_treated, identified,
+    main.
+    """
+    _require(table, ["patron", "outcome", "estimate", "se_crv1", "p_wild", "few_treated",
+                     "identified", "main"], "specifications")
+    patrons, outcomes = _in_order(table["patron"]), _in_order(table["outcome"])
+    fig = Figure(figsize=(FULL_WIDTH, 1.9 * len(outcomes)), layout="constrained")
+    axes = fig.subplots(len(outcomes), len(patrons), squeeze=False)
+    for (i, outcome), (j, patron) in itertools.product(enumerate(outcomes),
+                                                       enumerate(patrons)):
+        ax = axes[i, j]
+        rows = table[(table["patron"] == patron) & (table["outcome"] == outcome)
+                     & table["identified"].astype(bool)]
+        rows = rows.sort_values("estimate", kind="stable").reset_index(drop=True)
+        x = np.arange(len(rows))
+        few = rows["few_treated"].astype(bool).to_numpy()
+        significant = (rows["p_wild"] < 0.05).to_numpy() & ~few
+        half = 1.959964 * rows["se_crv1"]
+        ax.vlines(x[~few], (rows["estimate"] - half)[~few], (rows["estimate"] + half)[~few],
+                  color=NO_DATA_COLOUR, linewidth=0.5)
+        for mask, colour, name, layer in (
+                (~significant & ~few, SERIES_COLOURS[0], "p \u2265 0.05 (wild)", 3),
+                (significant, FOCAL_COLOUR, "p < 0.05 (wild)", 4)):
+            ax.scatter(x[mask], rows["estimate"][mask], s=4, color=colour, label=name,
+                       zorder=layer)
+        ax.scatter(x[few], rows["estimate"][few], s=4, facecolors="none",
+                   edgecolors=SERIES_COLOURS[0], linewidths=0.5, zorder=3,
+                   label="few treated states")
+        main = rows["main"].astype(bool).to_numpy()
+        ax.scatter(x[main], rows["estimate"][main], s=30, facecolors="none",
+                   edgecolors="black", linewidths=0.8, zorder=5, label="main fit")
+        ax.axhline(0, color="#777777", linewidth=0.6, linestyle=":")
+        ax.set_xticks([])
+        ax.set_xlim(-1, max(len(rows), 1))
+        ax.set_title(f"{patron_names.get(patron, patron)} ({len(rows)})", loc="left",
+                     fontsize=7)
+        if j == 0:
+            ax.set_ylabel(f"{outcome}:\neffect on the probability", fontsize=7)
+    axes[0, 0].legend(loc="upper left", fontsize=5.5, markerscale=1.5, frameon=False)
     return fig
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from abstention.errors import DataError
 from abstention.ingest.votes import REPLACED_REASON
 from abstention.labels import short_symbol
-from abstention.models.common import FEW_CLUSTERS, MIN_TREATED_CLUSTERS, SEPARATED
+from abstention.models.common import FEW_CLUSTERS, MDE_FACTOR, MIN_TREATED_CLUSTERS, SEPARATED
 from abstention.outputs.latex import SMALLEST_P, escape, number
 
 DIGITS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
@@ -372,19 +372,24 @@ def _israel(table: pd.DataFrame) -> dict[str, object]:
 
 
 def multiverse_numbers(summary: pd.DataFrame, randomisation: pd.DataFrame) -> dict[str, object]:
-    """The specification curve's counts and shares per estimand (Multiverse<H1|H2>...) and the
-    randomisation test of the H1 tie effect (Randomisation...)."""
+    """The specification curve's counts and shares per estimand and curve
+    (Multiverse<HOne|HTwo>[Direct]...: total effects, or direct effects under a mediator
+    alignment) and the randomisation test of the H1 tie effect (Randomisation...)."""
     values: dict[str, object] = {}
     for row in summary.itertuples():
-        prefix = f"MultiverseH{ORDINALS[int(row.estimand.removeprefix('H')) - 1]}"
-        values.update({f"{prefix}Specs": row.specifications, f"{prefix}Ok": row.ok,
-                       f"{prefix}Separated": row.separated,
-                       f"{prefix}NoInference": row.no_inference,
-                       f"{prefix}FewClusters": row.few_clusters, f"{prefix}Failed": row.failed,
+        prefix = (f"MultiverseH{ORDINALS[int(row.estimand.removeprefix('H')) - 1]}"
+                  f"{'' if row.curve == 'total' else camel(row.curve)}")
+        values["MultiverseDraws"] = f"{int(row.draws):,}"
+        values.update({f"{prefix}Specs": f"{row.specifications:,}", f"{prefix}Ok": f"{row.ok:,}",
+                       f"{prefix}MedianStd": number(row.median_std_estimate, 3),
+                       f"{prefix}Separated": f"{row.separated:,}",
+                       f"{prefix}NoInference": f"{row.no_inference:,}",
+                       f"{prefix}FewClusters": f"{row.few_clusters:,}",
+                       f"{prefix}Failed": f"{row.failed:,}",
                        f"{prefix}PositiveSignificant": percent(row.share_positive_significant),
                        f"{prefix}NegativeSignificant": percent(row.share_negative_significant),
                        f"{prefix}TieOk": number_word(int(row.tie_ok)),
-                       f"{prefix}TieEstimated": row.tie_estimated,
+                       f"{prefix}TieEstimated": f"{row.tie_estimated:,}",
                        f"{prefix}TiePositive": percent(row.tie_share_positive)
                        if row.tie_estimated else "--",
                        f"{prefix}TiePositiveSignificant":
@@ -457,6 +462,8 @@ def within_numbers(effects: pd.DataFrame, summary: pd.DataFrame, left_out: pd.Da
         "WithinArticleNineteen": f"{int(left_out['state_texts'].iloc[0]):,}",
         "WithinDraws": f"{int(effects['draws'].max()):,}",
         "WithinPermutations": f"{int(effects['permutations'].max()):,}",
+        "WithinPeriodYears": int(effects["period_years"].max()),
+        "MdeFactor": f"{MDE_FACTOR:.1f}",
     }
     # A fit without a state that carries the interaction has no estimate to quote.
     for row in effects[effects["estimate"].notna()].itertuples():
@@ -469,6 +476,36 @@ def within_numbers(effects: pd.DataFrame, summary: pd.DataFrame, left_out: pd.Da
         if pd.notna(row.n_switching):
             values[f"{prefix}Switching"] = int(row.n_switching)
             values[f"{prefix}FirstYear"] = int(row.first_year)
+    return values
+
+
+def _or_list(items) -> str:
+    items = [str(item) for item in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def within_multiverse_numbers(summary: pd.DataFrame, choices: dict) -> dict[str, object]:
+    """The within-state multiverse's choices (config `within.multiverse`) and, per patron and
+    outcome and design, as 'WithinMultiverse<Patron><Outcome><Design>' macros: specifications,
+    those resting on enough treated states, the shares of those positive and negative at
+    p < 0.05 (wild bootstrap), their median and range."""
+    values: dict[str, object] = {
+        "WithinMultiverseFirstYears": _or_list(choices["first_years"]),
+        "WithinMultiverseLags": _or_list(choices["lag_years"]),
+        "WithinMultiversePeriods": _or_list(choices["period_years"]),
+    }
+    for row in summary.itertuples():
+        prefix = f"WithinMultiverse{row.patron.title()}{camel(row.outcome)}{camel(row.design)}"
+        values.update({
+            f"{prefix}Specs": f"{int(row.specifications):,}",
+            f"{prefix}Trusted": f"{int(row.trusted):,}",
+            **{f"{prefix}{name}": percent(share) if pd.notna(share) else "--"
+               for name, share in (("PositiveSignificant", row.share_positive_significant),
+                                   ("NegativeSignificant", row.share_negative_significant))},
+            f"{prefix}Median": number(row.median_estimate, 3),
+            f"{prefix}Min": number(row.min_estimate, 3),
+            f"{prefix}Max": number(row.max_estimate, 3),
+        })
     return values
 
 

@@ -13,18 +13,23 @@ import numpy as np
 import pandas as pd
 
 from abstention.errors import DataError
+from abstention.features.rules import evaluate
 
 # Votes that are not a vote: members under Article 19 could not vote and are left out.
 NOT_A_VOTE = "no_right_to_vote"
 VOTES = ("yes", "abstain", "no", "absent")
 
 
-def tie_column(measure: str, patron: str) -> str:
-    return f"{measure}_{patron}"
+def tie_column(measure: str, patron: str, lag: int | None = None) -> str:
+    """The panel's column of a tie; `lag`: one of within.multiverse.lag_years other than
+    the main within.lag_years."""
+    return f"{measure}_{patron}" if lag is None else f"{measure}_{patron}_lag{lag}"
 
 
-def opposed_column(patron: str) -> str:
-    return f"opposed_{patron}"
+def opposed_column(patron: str, rule: str | None = None) -> str:
+    """The panel's patron-opposed flag; `rule`: a name of within.multiverse.opposed_rules
+    (None: the main rule, text_patrons.patron_opposed)."""
+    return f"opposed_{patron}" if rule is None else f"opposed_{rule}_{patron}"
 
 
 def _members_on(texts: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
@@ -82,16 +87,31 @@ def build_record_panel(
         flag = rows["res_id"].map(opposed[patron].astype("boolean"))
         # A text adopted without a vote was opposed by no patron: none called for a vote.
         rows[opposed_column(patron)] = flag.fillna(False).astype(bool)
+    # The multiverse's other patron-opposed rules, on the same fields of each text.
+    for name, rule in settings["multiverse"]["opposed_rules"].items():
+        flags = text_patrons.assign(flag=evaluate(
+            text_patrons, rule, f"within.multiverse.opposed_rules.{name}")).pivot(
+            index="res_id", columns="patron", values="flag")
+        for patron in settings["ties"]:
+            flag = rows["res_id"].map(flags[patron])
+            rows[opposed_column(patron, name)] = flag.fillna(0.0).astype(bool)
 
-    lagged = ties.assign(year=(ties["year"] + settings["lag_years"]).astype("int16"))
-    for patron, measures in settings["ties"].items():
-        own = lagged.loc[lagged["patron"] == patron, ["iso3", "year", *measures]]
-        own = own.astype({"iso3": str}).rename(
-            columns={m: tie_column(m, patron) for m in measures})
-        rows = rows.merge(own, on=["iso3", "year"], how="left")
+    # Each patron's ties at the main lag, and its main tie at the multiverse's other lags.
+    main, tie = settings["lag_years"], settings["main_tie"]
+    wanted = [(lag, None if lag == main else lag) for lag in
+              dict.fromkeys([main, *settings["multiverse"]["lag_years"]])]
+    for lag, suffix in wanted:
+        lagged = ties.assign(year=(ties["year"] + lag).astype("int16"))
+        for patron, measures in settings["ties"].items():
+            measures = measures if suffix is None else [tie]
+            own = lagged.loc[lagged["patron"] == patron, ["iso3", "year", *measures]]
+            own = own.astype({"iso3": str}).rename(
+                columns={m: tie_column(m, patron, suffix) for m in measures})
+            rows = rows.merge(own, on=["iso3", "year"], how="left")
 
-    ties_of = [c for c in rows.columns if c.endswith(tuple(f"_{p}" for p in settings["ties"]))
-               and not c.startswith("opposed_")]
+    ties_of = [tie_column(m, p) for p, measures in settings["ties"].items() for m in measures]
+    ties_of += [tie_column(tie, p, suffix) for _, suffix in wanted if suffix is not None
+                for p in settings["ties"]]
     panel = rows.astype({"res_id": "category", "iso3": "category", "un_group": "category",
                          "vote": "category", **{c: "float32" for c in ties_of}})
     panel = panel.sort_values(["res_id", "iso3"], ignore_index=True)

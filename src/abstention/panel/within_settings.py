@@ -19,6 +19,15 @@ WEIGHTS = ("rademacher", "webb")
 # The effects a design may absorb: the state in a period, the text, and the state's own
 # standing difference between patron-opposed and other texts (its alignment with the patron).
 FIXED_EFFECTS = ("state_period", "text", "state_opposed")
+# How tables and sentences name each patron of ties.patrons (a patron not listed is named by
+# its code); the names a sentence gives an article.
+PATRON_NAMES = {"RUS": "Russia", "USA": "United States", "CHN": "China"}
+WITH_ARTICLE = {"USA"}
+
+
+def patron_name(patron: str, in_sentence: bool = False) -> str:
+    name = PATRON_NAMES.get(patron, patron)
+    return f"the {name}" if in_sentence and patron in WITH_ARTICLE else name
 
 
 def _unknown(found: Iterable[str], known: Iterable[str], key: str, expected: str) -> None:
@@ -61,6 +70,14 @@ def check_settings(settings: dict, patrons: Iterable[str], tie_names: Iterable[s
     if ri["batch"] > ri["permutations"]:
         raise DataError(CONFIG, "within.randomisation.batch",
                         f"at most the {ri['permutations']} permutations", ri["batch"])
+    multiverse = settings["multiverse"]
+    _unknown(multiverse["outcomes"], settings["outcomes"], "within.multiverse.outcomes",
+             "outcomes of within.outcomes")
+    early = [year for year in multiverse["first_years"] if year < settings["first_year"]]
+    if early:
+        raise DataError(CONFIG, "within.multiverse.first_years",
+                        f"years from within.first_year ({settings['first_year']}), the "
+                        "panel's first", early)
 
 
 def comparison_name(settings: dict) -> str:
