@@ -349,10 +349,12 @@ def test_the_multiverse_summary_counts_only_trusted_fits():
         "patron": "RUS", "outcome": "not_yes", "design": "switches",
         "main": [True, False, False, False],
         "identified": [True, True, True, False], "few_treated": [False, False, True, True],
-        "estimate": [0.02, -0.05, 0.3, np.nan], "p_wild": [0.01, 0.5, 0.001, np.nan]})
+        "estimate": [0.02, -0.05, 0.3, np.nan], "p_wild": [0.01, 0.5, 0.001, np.nan],
+        "se_crv1": [0.01, 0.02, 0.1, np.nan]})
     row = summarise_multiverse(table).iloc[0]
     assert (row["specifications"], row["identified"], row["trusted"]) == (4, 3, 2)
     assert row["share_positive_significant"] == pytest.approx(0.5)
     assert row["share_negative_significant"] == 0
     assert row["main_estimate"] == pytest.approx(0.02)
     assert (row["min_estimate"], row["max_estimate"]) == (-0.05, 0.02)
+    assert row["max_upper"] == pytest.approx(0.02 + 1.959964 * 0.01)

@@ -16,6 +16,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from abstention.models.common import Z_TWO_SIDED_5
 from abstention.models.within import estimate_within, with_periods, within_sample
 
 CHOICES = ["first_year", "lag_years", "period_years", "opposed_rule", "design"]
@@ -70,8 +71,8 @@ def within_multiverse(panel: pd.DataFrame, patron: str, settings: dict) -> pd.Da
 def summarise_multiverse(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
     """Per patron, outcome and design: the specifications, how many are identified and rest
     on at least the minimum of treated states, the shares of those positive and negative at
-    p_wild < `level`, the median and range of their estimates, and the main fit's estimate
-    (in the main design's rows)."""
+    p_wild < `level`, the median and range of their estimates, the highest upper end of their
+    intervals, and the main fit's estimate (in the main design's rows)."""
     records = []
     for (patron, outcome, design), rows in table.groupby(["patron", "outcome", "design"],
                                                          sort=False):
@@ -89,6 +90,8 @@ def summarise_multiverse(table: pd.DataFrame, level: float = 0.05) -> pd.DataFra
             "median_estimate": float(trusted["estimate"].median()),
             "min_estimate": float(trusted["estimate"].min()),
             "max_estimate": float(trusted["estimate"].max()),
+            # The highest upper end of a state-clustered 95% interval among them.
+            "max_upper": float((trusted["estimate"] + Z_TWO_SIDED_5 * trusted["se_crv1"]).max()),
             "main_estimate": float(main.iloc[0]) if len(main) else np.nan,
         })
     return pd.DataFrame(records)

@@ -107,10 +107,20 @@ def specification_curve(inputs, params) -> Figure:
     return figures.specification_curve(table, choices)
 
 
+def _patrons_in_order(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The rows by patron in the order the paper names them (Russia first, then any other),
+    and the name each patron's panel carries."""
+    from abstention.panel.within_settings import PATRON_NAMES, patron_name
+
+    order = [*PATRON_NAMES, *sorted(set(table["patron"]) - set(PATRON_NAMES))]
+    ordered = table.assign(patron=pd.Categorical(table["patron"], order))
+    return (ordered.sort_values("patron", kind="stable"),
+            {patron: patron_name(patron) for patron in order})
+
+
 def within_effects(inputs, params) -> Figure:
     """The main tie's within-state effects on each withholding outcome, both designs."""
     from abstention.outputs.exhibit_tables import WITHIN_OUTCOMES, main_fit
-    from abstention.panel.within_settings import patron_name
 
     table = pd.read_csv(inputs["within"])
     tie, design = main_fit(table)
@@ -119,22 +129,17 @@ def within_effects(inputs, params) -> Figure:
                                                 list(WITHIN_OUTCOMES.values())),
                          main=table["design"] == design,
                          design=table["design"].str.replace("_", " "))
-    return figures.within_effects(table, {patron: patron_name(patron)
-                                          for patron in table["patron"].unique()})
+    return figures.within_effects(*_patrons_in_order(table))
+
+
 def within_multiverse(inputs, params) -> Figure:
     """Every within-state specification of each patron's main tie."""
     from abstention.outputs.exhibit_tables import WITHIN_OUTCOMES
-    from abstention.panel.within_settings import PATRON_NAMES, patron_name
 
     table = pd.read_csv(inputs["within_multiverse"])
-    # The patrons in the order the paper names them (Russia first), then any other.
-    order = [*PATRON_NAMES, *sorted(set(table["patron"]) - set(PATRON_NAMES))]
     table = table.assign(outcome=pd.Categorical(table["outcome"].map(WITHIN_OUTCOMES),
-                                                list(WITHIN_OUTCOMES.values())),
-                         patron=pd.Categorical(table["patron"], order)).sort_values(
-                             ["patron", "outcome"], kind="stable")
-    return figures.within_multiverse(table, {patron: patron_name(patron)
-                                             for patron in table["patron"].unique()})
+                                                list(WITHIN_OUTCOMES.values())))
+    return figures.within_multiverse(*_patrons_in_order(table))
 
 
 def event_study(inputs, params) -> Figure:

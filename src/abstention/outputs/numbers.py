@@ -387,7 +387,8 @@ def multiverse_numbers(summary: pd.DataFrame, randomisation: pd.DataFrame) -> di
                        f"{prefix}FewClusters": f"{row.few_clusters:,}",
                        f"{prefix}Failed": f"{row.failed:,}",
                        f"{prefix}PositiveSignificant": percent(row.share_positive_significant),
-                       f"{prefix}NegativeSignificant": percent(row.share_negative_significant),
+                       f"{prefix}NegativeSignificant": percent(row.share_negative_significant,
+                                                               1),
                        f"{prefix}TieOk": number_word(int(row.tie_ok)),
                        f"{prefix}TieEstimated": f"{row.tie_estimated:,}",
                        f"{prefix}TiePositive": percent(row.tie_share_positive)
@@ -505,6 +506,7 @@ def within_multiverse_numbers(summary: pd.DataFrame, choices: dict) -> dict[str,
             f"{prefix}Median": number(row.median_estimate, 3),
             f"{prefix}Min": number(row.min_estimate, 3),
             f"{prefix}Max": number(row.max_estimate, 3),
+            f"{prefix}MaxUpper": number(row.max_upper, 3),
         })
     return values
 
