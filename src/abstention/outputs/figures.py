@@ -27,6 +27,7 @@ from matplotlib.transforms import Bbox
 
 from abstention.errors import DataError
 from abstention.labels import choice_label, label, short_symbol
+from abstention.models.common import Z_TWO_SIDED_5
 from abstention.outputs.projection import cut_at_antimeridian, equal_earth
 from abstention.outputs.style import (
     COSPONSOR_COLOUR,
@@ -781,7 +782,7 @@ def within_multiverse(table: pd.DataFrame, patron_names: dict[str, str]) -> Figu
         x = np.arange(len(rows))
         few = rows["few_treated"].astype(bool).to_numpy()
         significant = (rows["p_wild"] < 0.05).to_numpy() & ~few
-        half = 1.959964 * rows["se_crv1"]
+        half = Z_TWO_SIDED_5 * rows["se_crv1"]
         ax.vlines(x[~few], (rows["estimate"] - half)[~few], (rows["estimate"] + half)[~few],
                   color=NO_DATA_COLOUR, linewidth=0.5)
         for mask, colour, name, layer in (

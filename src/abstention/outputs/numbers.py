@@ -35,12 +35,13 @@ def percent(value: float, digits: int = 0) -> str:
     return f"{100 * value:.{digits}f}\\%"
 
 
-def _and_list(items: list[str], what: str) -> str:
-    """'A', 'A and B', 'A, B and C'; an empty list stops the run naming what it lists."""
+def _and_list(items: list[str], what: str, word: str = "and") -> str:
+    """'A', 'A and B', 'A, B and C' (or with another joining `word`); an empty list stops the
+    run naming what it lists."""
     if not items:
         raise DataError(None, f"{what} list", f"at least one {what} for the text to quote",
                         "none")
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 def name_list(names) -> str:
@@ -480,21 +481,15 @@ def within_numbers(effects: pd.DataFrame, summary: pd.DataFrame, left_out: pd.Da
     return values
 
 
-def _or_list(items) -> str:
-    items = [str(item) for item in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
-
-
 def within_multiverse_numbers(summary: pd.DataFrame, choices: dict) -> dict[str, object]:
     """The within-state multiverse's choices (config `within.multiverse`) and, per patron and
     outcome and design, as 'WithinMultiverse<Patron><Outcome><Design>' macros: specifications,
     those resting on enough treated states, the shares of those positive and negative at
     p < 0.05 (wild bootstrap), their median and range."""
     values: dict[str, object] = {
-        "WithinMultiverseFirstYears": _or_list(choices["first_years"]),
-        "WithinMultiverseLags": _or_list(choices["lag_years"]),
-        "WithinMultiversePeriods": _or_list(choices["period_years"]),
-    }
+        f"WithinMultiverse{name}": _and_list([str(v) for v in choices[key]], key, "or")
+        for name, key in (("FirstYears", "first_years"), ("Lags", "lag_years"),
+                          ("Periods", "period_years"))}
     for row in summary.itertuples():
         prefix = f"WithinMultiverse{row.patron.title()}{camel(row.outcome)}{camel(row.design)}"
         values.update({
